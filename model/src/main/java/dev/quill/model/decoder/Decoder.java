@@ -1,0 +1,157 @@
+package dev.quill.model.decoder;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.quill.model.config.ModelConfig;
+import dev.quill.model.weights.Checkpoint;
+
+import java.util.List;
+
+/**
+ * A decoder-only transformer on DJL's NDArray API: embeddings (+ learned positions), a stack of
+ * {@link Block}s, a final norm and the output projection, reading and writing a {@link KvCache}.
+ *
+ * <p>Threading: not thread-safe. One thread (the engine's worker) owns a Decoder, its manager,
+ * its cache and the checkpoint mappings its weights point into, from load to {@link #close}.
+ */
+public final class Decoder implements AutoCloseable {
+
+    private final ModelConfig config;
+    private final NDManager manager;       // weights, rotary tables, cache
+    private final Checkpoint checkpoint;   // mapped weight memory: must outlive the weights
+    private final DataType type;
+    private final NDArray embed;           // (V, D)
+    private final NDArray positionEmbed;   // (P, D) learned positions, or null
+    private final Rotary rotary;           // or null
+    private final List<Block> blocks;
+    private final Norm finalNorm;
+    private final Linear lmHead;           // (V, D): the embedding itself when tied
+    private final KvCache cache;
+
+    Decoder(ModelConfig config, NDManager manager, Checkpoint checkpoint, DataType type, Parts parts, int slots, int maxLength) {
+        this.config = config;
+        this.manager = manager;
+        this.checkpoint = checkpoint;
+        this.type = type;
+        this.embed = parts.embed();
+        this.positionEmbed = parts.positionEmbed();
+        this.rotary = parts.rotary();
+        this.blocks = parts.blocks();
+        this.finalNorm = parts.finalNorm();
+        this.lmHead = parts.lmHead();
+        this.cache = new KvCache(manager, config.numLayers(), slots, config.numKvHeads(), maxLength, config.headDim(), type);
+    }
+
+    /** What a family's wiring builds from a checkpoint. */
+    record Parts(NDArray embed, NDArray positionEmbed, Rotary rotary, List<Block> blocks, Norm finalNorm, Linear lmHead) {
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    public KvCache cache() {
+        return cache;
+    }
+
+    /** Tokens one slot can hold: the model's context, or less if the cache was sized smaller. */
+    public int maxLength() {
+        return cache.maxLength();
+    }
+
+    /**
+     * Runs one forward pass over a batch of chunks (prefill, chunked prefill or decode, mixed
+     * freely), writing their keys and values into the cache, and returns each chunk's next-token
+     * logits: {@code [b][vocab]}.
+     */
+    public float[][] forward(List<SequenceChunk> chunks) {
+        return run(chunks, false);
+    }
+
+    /** Like {@link #forward} but returns the logits at every position of each chunk: {@code [b][t][vocab]} flattened per chunk. */
+    public float[][] forwardAllPositions(SequenceChunk chunk) {
+        return run(List.of(chunk), true);
+    }
+
+    private float[][] run(List<SequenceChunk> chunks, boolean allPositions) {
+        check(chunks);
+        // Every array made during the pass, whichever manager it lands in, closes with the scope.
+        try (NDScope scope = new NDScope(); NDManager pass = manager.newSubManager()) {
+            BatchLayout layout = new BatchLayout(pass, chunks, type);
+            long b = layout.batch;
+            long t = layout.width;
+            long d = config.hiddenSize();
+            NDArray x = embed.get(new NDIndex("{}", layout.tokenIds));              // (B*T, D)
+            if (positionEmbed != null) {
+                x = x.add(positionEmbed.get(new NDIndex("{}", layout.positions)));
+            }
+            x = x.reshape(b, t, d);
+            NDArray[] cosSin = rotary == null ? null : rotary.at(layout);
+            for (int i = 0; i < blocks.size(); i++) {
+                x = blocks.get(i).forward(x, layout, cosSin, cache, i);
+            }
+            x = x.reshape(b * t, d);
+            if (!allPositions) {
+                x = x.get(new NDIndex("{}", layout.lastRows));                      // (B, D)
+            }
+            NDArray logits = lmHead.apply(finalNorm.apply(x)).toType(DataType.FLOAT32, false);
+            float[] flat = logits.toFloatArray();
+            int rows = (int) logits.getShape().get(0);
+            int v = config.vocabSize();
+            if (allPositions) {
+                int len = chunks.get(0).tokens().length;
+                float[][] out = new float[len][];
+                for (int i = 0; i < len; i++) {
+                    out[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+                }
+                return out;
+            }
+            float[][] out = new float[rows][];
+            for (int i = 0; i < rows; i++) {
+                out[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+            }
+            return out;
+        }
+    }
+
+    private void check(List<SequenceChunk> chunks) {
+        if (chunks.isEmpty()) {
+            throw new IllegalArgumentException("a forward pass needs at least one sequence");
+        }
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (SequenceChunk c : chunks) {
+            if (c.slot() >= cache.slots()) {
+                throw new IllegalArgumentException("slot " + c.slot() + " is outside the cache's " + cache.slots() + " slots");
+            }
+            if (!seen.add(c.slot())) {
+                throw new IllegalArgumentException("slot " + c.slot() + " appears twice in one pass");
+            }
+            if (c.end() > maxLength()) {
+                throw new ContextOverflowException(c.end(), maxLength());
+            }
+            for (int id : c.tokens()) {
+                if (id < 0 || id >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + config.vocabSize());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close(); // weights, tables and cache; the checkpoint's mappings go with this object
+    }
+
+    /** The checkpoint whose mapped memory the weights may point into. */
+    Checkpoint checkpoint() {
+        return checkpoint;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.quill.model.decoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.quill.model.config.ModelConfig;
+import dev.quill.model.weights.Checkpoint;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Llama family's weight names (Llama, Qwen2, SmolLM, TinyLlama, Mistral). q/k/v and
+ * gate/up are fused into one matrix each at load time, so a step runs two products fewer per
+ * block; this copies those weights once, off the mapping.
+ */
+final class LlamaWiring {
+
+    private final ModelConfig c;
+    private final Checkpoint ckpt;
+    private final NDManager m;
+    private final DataType type;
+    private Rotary rotary;
+
+    LlamaWiring(ModelConfig c, Checkpoint ckpt, NDManager m, DataType type) {
+        this.c = c;
+        this.ckpt = ckpt;
+        this.m = m;
+        this.type = type;
+    }
+
+    Decoder.Parts parts() {
+        long d = c.hiddenSize();
+        NDArray embed = load("model.embed_tokens.weight", c.vocabSize(), d);
+        rotary = new Rotary(m, c, type);
+        List<Block> blocks = new ArrayList<>();
+        for (int i = 0; i < c.numLayers(); i++) {
+            blocks.add(block("model.layers." + i + "."));
+        }
+        Linear lmHead = c.tieWordEmbeddings() && !ckpt.has("lm_head.weight")
+                ? new Linear(embed, null)
+                : new Linear(load("lm_head.weight", c.vocabSize(), d), null);
+        return new Decoder.Parts(embed, null, rotary, blocks, rms("model.norm.weight"), lmHead);
+    }
+
+    private Block block(String p) {
+        long d = c.hiddenSize();
+        long q = (long) c.numHeads() * c.headDim();
+        long kv = (long) c.numKvHeads() * c.headDim();
+        long inner = c.intermediateSize();
+        String a = p + "self_attn.";
+        NDArray qkvWeight = fuse(load(a + "q_proj.weight", q, d), load(a + "k_proj.weight", kv, d),
+                load(a + "v_proj.weight", kv, d));
+        NDArray qkvBias = c.qkvBias()
+                ? fuse(load(a + "q_proj.bias", q), load(a + "k_proj.bias", kv), load(a + "v_proj.bias", kv))
+                : null;
+        Attention attention = new Attention(new Linear(qkvWeight, qkvBias),
+                new Linear(load(a + "o_proj.weight", d, q), null),
+                c.numHeads(), c.numKvHeads(), c.headDim(), rotary);
+        String f = p + "mlp.";
+        Mlp mlp = new Mlp.SwiGlu(
+                new Linear(fuse(load(f + "gate_proj.weight", inner, d), load(f + "up_proj.weight", inner, d)), null),
+                new Linear(load(f + "down_proj.weight", d, inner), null));
+        return new Block(rms(p + "input_layernorm.weight"), attention, rms(p + "post_attention_layernorm.weight"), mlp);
+    }
+
+    private NDArray fuse(NDArray... parts) {
+        NDArray fused = NDArrays.concat(new NDList(parts), 0);
+        for (NDArray part : parts) {
+            part.close();
+        }
+        return fused;
+    }
+
+    private Norm rms(String name) {
+        return new Norm.Rms(load(name, c.hiddenSize()), (float) c.normEps());
+    }
+
+    private NDArray load(String name, long... shape) {
+        return ckpt.load(m, name, type, shape);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.quill.model.tokenizer;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.quill.model.ModelLoadException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model's tokenizer.json through DJL's HuggingFace tokenizer, with truncation off (DJL's default
+ * silently cuts input at 512 tokens).
+ *
+ * <p>Two ways in: {@link #encodeMarkup} for template text, where {@code <|im_end|>} means the
+ * special token, and {@link #encodeContent} for what a user typed, where it is only characters.
+ * Thread-safe: the native tokenizer is immutable once built.
+ */
+public final class TextTokenizer implements AutoCloseable {
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final Map<String, Integer> addedTokens; // literal text -> id, for special and added tokens
+    private final Map<Integer, String> addedById;
+
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, Map<String, Integer> addedTokens) {
+        this.tokenizer = tokenizer;
+        this.addedTokens = addedTokens;
+        this.addedById = new HashMap<>();
+        addedTokens.forEach((text, id) -> addedById.put(id, text));
+    }
+
+    public static TextTokenizer load(Path dir) {
+        Path file = dir.resolve("tokenizer.json");
+        Map<String, Integer> added = addedTokens(file);
+        // From a stream, so DJL does not read tokenizer_config.json itself (it cannot parse AddedToken objects).
+        try (InputStream in = Files.newInputStream(file)) {
+            HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(in, Map.of(
+                    "truncation", "false", "padding", "false", "addSpecialTokens", "false"));
+            return new TextTokenizer(t, added);
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException(file, "missing file");
+        } catch (IOException | RuntimeException e) {
+            throw new ModelLoadException(file, "cannot load tokenizer: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Integer> addedTokens(Path file) {
+        Map<String, Integer> out = new HashMap<>();
+        try {
+            JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            JsonElement list = root.get("added_tokens");
+            if (list != null && list.isJsonArray()) {
+                for (JsonElement e : list.getAsJsonArray()) {
+                    JsonObject t = e.getAsJsonObject();
+                    out.put(t.get("content").getAsString(), t.get("id").getAsInt());
+                }
+            }
+            return out;
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException(file, "missing file");
+        } catch (IOException e) {
+            throw new ModelLoadException(file, "cannot read: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ModelLoadException(file, "malformed tokenizer.json: " + e.getMessage(), e);
+        }
+    }
+
+    /** Encodes template text: special-token literals become their special ids. */
+    public int[] encodeMarkup(String text) {
+        return toInts(tokenizer.encode(text, false, false));
+    }
+
+    /** Encodes a raw prompt as HF's {@code tokenizer(text)} does, post-processor (e.g. bos) included. */
+    public int[] encodePrompt(String text) {
+        return toInts(tokenizer.encode(text, true, false));
+    }
+
+    /**
+     * Encodes what a person typed. Special-token literals in it stay plain characters: the text
+     * is cut inside each such literal, so the tokenizer cannot match it as a whole.
+     */
+    public int[] encodeContent(String text) {
+        List<int[]> pieces = new ArrayList<>();
+        int from = 0;
+        while (true) {
+            int cut = earliestLiteral(text, from);
+            if (cut < 0) {
+                break;
+            }
+            pieces.add(encodeMarkup(text.substring(from, cut + 1)));
+            from = cut + 1;
+        }
+        pieces.add(encodeMarkup(text.substring(from)));
+        return concat(pieces);
+    }
+
+    private int earliestLiteral(String text, int from) {
+        int best = -1;
+        for (String literal : addedTokens.keySet()) {
+            int i = text.indexOf(literal, from);
+            if (i >= 0 && (best < 0 || i < best)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** Decodes ids to text, leaving out special tokens. */
+    public String decode(int[] ids) {
+        long[] l = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            l[i] = ids[i];
+        }
+        return tokenizer.decode(l, true);
+    }
+
+    /** The id of a special or added token's literal text, or null. */
+    public Integer addedTokenId(String literal) {
+        return literal == null ? null : addedTokens.get(literal);
+    }
+
+    /** Whether an id is a special/added token (these never reach the output text). */
+    public boolean isAddedToken(int id) {
+        return addedById.containsKey(id);
+    }
+
+    static int[] concat(List<int[]> pieces) {
+        int n = 0;
+        for (int[] p : pieces) {
+            n += p.length;
+        }
+        int[] out = new int[n];
+        int i = 0;
+        for (int[] p : pieces) {
+            System.arraycopy(p, 0, out, i, p.length);
+            i += p.length;
+        }
+        return out;
+    }
+
+    private static int[] toInts(Encoding e) {
+        long[] ids = e.getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = (int) ids[i];
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
