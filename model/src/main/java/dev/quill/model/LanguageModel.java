@@ -1,0 +1,127 @@
+package dev.quill.model;
+
+import dev.quill.model.decoder.Decoder;
+import dev.quill.model.decoder.DecoderLoader;
+import dev.quill.model.decoder.DecoderOptions;
+import dev.quill.model.generate.GenerationDefaults;
+import dev.quill.model.template.ChatMessage;
+import dev.quill.model.template.ChatTemplate;
+import dev.quill.model.template.RenderedPrompt;
+import dev.quill.model.tokenizer.TextTokenizer;
+import dev.quill.model.tokenizer.TokenizerConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A loaded HuggingFace model folder: the decoder, its tokenizer, chat template and generation
+ * defaults. Turning chat messages into prompt token ids happens here, so every caller treats
+ * user text the same way: as content, never as markup.
+ *
+ * <p>The decoder belongs to the thread that runs it; the tokenizer and template are thread-safe.
+ */
+public final class LanguageModel implements AutoCloseable {
+
+    private final Path dir;
+    private final Decoder decoder;
+    private final TextTokenizer tokenizer;
+    private final TokenizerConfig tokenizerConfig;
+    private final ChatTemplate chatTemplate;
+    private final GenerationDefaults defaults;
+    private final Set<Integer> eosIds;
+
+    private LanguageModel(Path dir, Decoder decoder, TextTokenizer tokenizer, TokenizerConfig tokenizerConfig,
+                          ChatTemplate chatTemplate, GenerationDefaults defaults, Set<Integer> eosIds) {
+        this.dir = dir;
+        this.decoder = decoder;
+        this.tokenizer = tokenizer;
+        this.tokenizerConfig = tokenizerConfig;
+        this.chatTemplate = chatTemplate;
+        this.defaults = defaults;
+        this.eosIds = eosIds;
+    }
+
+    /** Loads {@code dir}: config.json, weights, tokenizer.json, tokenizer_config.json, generation_config.json. */
+    public static LanguageModel load(Path dir, DecoderOptions options) {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelLoadException(dir, "not a model folder (no such directory)");
+        }
+        TokenizerConfig tc = TokenizerConfig.read(dir);
+        GenerationDefaults defaults = GenerationDefaults.read(dir);
+        TextTokenizer tokenizer = TextTokenizer.load(dir);
+        try {
+            ChatTemplate template = tc.chatTemplate() == null
+                    ? ChatTemplate.fallback(tc.bosToken(), tc.eosToken())
+                    : ChatTemplate.of(tc.chatTemplate(), tc.bosToken(), tc.eosToken());
+            Decoder decoder = DecoderLoader.load(dir, options);
+            Set<Integer> eos = new LinkedHashSet<>(decoder.config().eosTokenIds());
+            eos.addAll(defaults.eosTokenIds());
+            Integer eosFromTokenizer = tokenizer.addedTokenId(tc.eosToken());
+            if (eosFromTokenizer != null) {
+                eos.add(eosFromTokenizer);
+            }
+            return new LanguageModel(dir, decoder, tokenizer, tc, template, defaults, Set.copyOf(eos));
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Decoder decoder() {
+        return decoder;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ChatTemplate chatTemplate() {
+        return chatTemplate;
+    }
+
+    public GenerationDefaults defaults() {
+        return defaults;
+    }
+
+    /** Token ids that end a generation: config.json's, generation_config.json's and the eos token's. */
+    public Set<Integer> eosIds() {
+        return eosIds;
+    }
+
+    /** A raw completion prompt, encoded as HF's {@code tokenizer(text)} would (bos where the tokenizer adds one). */
+    public int[] encodePrompt(String text) {
+        return tokenizer.encodePrompt(text);
+    }
+
+    /** Renders the chat template and encodes it; message contents never become special tokens. */
+    public int[] encodeChat(List<ChatMessage> messages, List<Map<String, Object>> tools) {
+        RenderedPrompt prompt = chatTemplate.render(messages, true, tools);
+        List<int[]> pieces = new ArrayList<>();
+        for (RenderedPrompt.Segment s : prompt.segments()) {
+            pieces.add(s.content() ? tokenizer.encodeContent(s.text()) : tokenizer.encodeMarkup(s.text()));
+        }
+        int n = pieces.stream().mapToInt(p -> p.length).sum();
+        int[] ids = new int[n];
+        int i = 0;
+        for (int[] p : pieces) {
+            System.arraycopy(p, 0, ids, i, p.length);
+            i += p.length;
+        }
+        return ids;
+    }
+
+    @Override
+    public void close() {
+        decoder.close();
+        tokenizer.close();
+    }
+}
