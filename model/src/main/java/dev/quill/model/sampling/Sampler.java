@@ -1,0 +1,37 @@
+package dev.quill.model.sampling;
+
+import java.util.SplittableRandom;
+
+/**
+ * Chooses the next token of one sequence from the logits of its last position.
+ *
+ * <p>One sampler per sequence, made from that request's {@link SamplingParams}. It owns the
+ * sequence's random generator, so a seeded sequence produces the same tokens from the same logits
+ * whatever else shares its batch. Called only on the engine thread; not thread-safe.
+ *
+ * <p>The stages run in vLLM's and HF's order: penalties &rarr; temperature &rarr; top-k &rarr;
+ * top-p &rarr; min-p &rarr; draw. With temperature 0 the token is the argmax of the penalised
+ * logits, the lowest id on ties.
+ */
+public interface Sampler {
+
+    /**
+     * The next token id.
+     *
+     * <p>{@code logits} (length = vocabulary size) is only read, never written: the stages work on
+     * the sampler's own copy. The chosen token is not appended to {@code history}; the caller does
+     * that once it has decided the token joins the sequence.
+     *
+     * @throws IllegalArgumentException when no logit is above -inf
+     */
+    int sample(float[] logits, TokenHistory history);
+
+    /** A sampler for one new sequence; seeded from {@code params.seed()} when it has one. */
+    static Sampler of(SamplingParams params) {
+        if (params.isGreedy()) {
+            return new GreedySampler(params);
+        }
+        Long seed = params.seed();
+        return new RandomSampler(params, seed == null ? new SplittableRandom() : new SplittableRandom(seed));
+    }
+}

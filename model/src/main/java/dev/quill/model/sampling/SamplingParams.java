@@ -1,0 +1,167 @@
+package dev.quill.model.sampling;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How one request wants its tokens chosen and when its generation ends.
+ *
+ * <p>Ranges follow the OpenAI API where it defines one (temperature [0, 2], top_p (0, 1],
+ * presence and frequency penalty [-2, 2]) and vLLM where it does not (top_k &ge; 0, min_p [0, 1],
+ * repetition_penalty &gt; 0). Each stage is switched off by its neutral value, so {@link #defaults()}
+ * samples from the model's own distribution. An invalid value throws
+ * {@link InvalidSamplingParamException}, whose message names the parameter by its wire name and
+ * states the allowed range, e.g. {@code "top_p must be in (0, 1], got 1.5"}.
+ *
+ * @param temperature divides the logits; 0 means greedy decoding (argmax, lowest id on ties)
+ * @param topK keep only the k most likely tokens; 0 = off
+ * @param topP keep the smallest set of most likely tokens whose probability reaches p; 1 = off
+ * @param minP drop tokens whose probability is below {@code minP × p(most likely token)}; 0 = off
+ * @param repetitionPenalty HF/CTRL style over prompt and generated tokens: positive logits are
+ *     divided by it, negative ones multiplied; 1 = off
+ * @param presencePenalty OpenAI style, subtracted once from every token already generated; 0 = off
+ * @param frequencyPenalty OpenAI style, subtracted once per earlier occurrence in the generated
+ *     tokens; 0 = off
+ * @param seed seeds this sequence's random generator; {@code null} = a fresh random seed
+ * @param maxTokens the most tokens to generate
+ * @param stopTokenIds generation ends when one of these is sampled (it is not streamed)
+ * @param stopStrings generation ends when the text contains one of these (it is not streamed)
+ * @param ignoreEos keep generating past the model's end-of-sequence token
+ */
+public record SamplingParams(
+        double temperature,
+        int topK,
+        double topP,
+        double minP,
+        double repetitionPenalty,
+        double presencePenalty,
+        double frequencyPenalty,
+        Long seed,
+        int maxTokens,
+        Set<Integer> stopTokenIds,
+        List<String> stopStrings,
+        boolean ignoreEos) {
+
+    /**
+     * Used when a request gives no max_tokens. The server normally sets its own bound, from what
+     * is left of the model's context.
+     */
+    public static final int DEFAULT_MAX_TOKENS = 256;
+
+    private static final SamplingParams DEFAULTS = new SamplingParams(
+            1.0, 0, 1.0, 0.0, 1.0, 0.0, 0.0, null, DEFAULT_MAX_TOKENS, Set.of(), List.of(), false);
+
+    /** Validates every field and makes the collections immutable copies. */
+    public SamplingParams {
+        // Written as "!(in range)" so that NaN, which fails every comparison, is rejected too.
+        require(temperature >= 0 && temperature <= 2, "temperature", "in [0, 2]", temperature);
+        require(topK >= 0, "top_k", ">= 0 (0 turns it off)", topK);
+        require(topP > 0 && topP <= 1, "top_p", "in (0, 1]", topP);
+        require(minP >= 0 && minP <= 1, "min_p", "in [0, 1]", minP);
+        require(repetitionPenalty > 0 && repetitionPenalty < Double.POSITIVE_INFINITY,
+                "repetition_penalty", "a finite number > 0 (1 turns it off)", repetitionPenalty);
+        require(presencePenalty >= -2 && presencePenalty <= 2,
+                "presence_penalty", "in [-2, 2]", presencePenalty);
+        require(frequencyPenalty >= -2 && frequencyPenalty <= 2,
+                "frequency_penalty", "in [-2, 2]", frequencyPenalty);
+        require(maxTokens >= 1, "max_tokens", ">= 1", maxTokens);
+        require(stopTokenIds != null, "stop_token_ids", "a set of token ids", null);
+        for (Integer id : stopTokenIds) {
+            require(id != null && id >= 0, "stop_token_ids", "token ids >= 0", id);
+        }
+        require(stopStrings != null, "stop", "a list of strings", null);
+        for (String s : stopStrings) {
+            require(s != null && !s.isEmpty(), "stop", "non-empty strings", s == null ? null : "\"\"");
+        }
+        stopTokenIds = Set.copyOf(stopTokenIds);
+        stopStrings = List.copyOf(stopStrings);
+    }
+
+    /** Plain sampling from the model's distribution: every stage off, temperature 1. */
+    public static SamplingParams defaults() {
+        return DEFAULTS;
+    }
+
+    /** The defaults with temperature 0: always the most likely token. */
+    public static SamplingParams greedy() {
+        return DEFAULTS.toBuilder().temperature(0).build();
+    }
+
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return DEFAULTS.toBuilder();
+    }
+
+    /** A builder starting from these values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** True when the next token is the argmax and no randomness is involved. */
+    public boolean isGreedy() {
+        return temperature == 0;
+    }
+
+    /** True when any of the three penalties changes the logits. */
+    public boolean hasPenalties() {
+        return repetitionPenalty != 1 || presencePenalty != 0 || frequencyPenalty != 0;
+    }
+
+    private static void require(boolean ok, String param, String allowed, Object got) {
+        if (!ok) {
+            throw new InvalidSamplingParamException(param, param + " must be " + allowed + ", got " + got);
+        }
+    }
+
+    /** Collects values and validates them all at {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private double temperature;
+        private int topK;
+        private double topP;
+        private double minP;
+        private double repetitionPenalty;
+        private double presencePenalty;
+        private double frequencyPenalty;
+        private Long seed;
+        private int maxTokens;
+        private Set<Integer> stopTokenIds;
+        private List<String> stopStrings;
+        private boolean ignoreEos;
+
+        private Builder(SamplingParams p) {
+            temperature = p.temperature;
+            topK = p.topK;
+            topP = p.topP;
+            minP = p.minP;
+            repetitionPenalty = p.repetitionPenalty;
+            presencePenalty = p.presencePenalty;
+            frequencyPenalty = p.frequencyPenalty;
+            seed = p.seed;
+            maxTokens = p.maxTokens;
+            stopTokenIds = p.stopTokenIds;
+            stopStrings = p.stopStrings;
+            ignoreEos = p.ignoreEos;
+        }
+
+        public Builder temperature(double v) { temperature = v; return this; }
+        public Builder topK(int v) { topK = v; return this; }
+        public Builder topP(double v) { topP = v; return this; }
+        public Builder minP(double v) { minP = v; return this; }
+        public Builder repetitionPenalty(double v) { repetitionPenalty = v; return this; }
+        public Builder presencePenalty(double v) { presencePenalty = v; return this; }
+        public Builder frequencyPenalty(double v) { frequencyPenalty = v; return this; }
+        public Builder seed(Long v) { seed = v; return this; }
+        public Builder maxTokens(int v) { maxTokens = v; return this; }
+        public Builder stopTokenIds(Set<Integer> v) { stopTokenIds = v; return this; }
+        public Builder stopStrings(List<String> v) { stopStrings = v; return this; }
+        public Builder stopStrings(String... v) { stopStrings = Arrays.asList(v); return this; }
+        public Builder ignoreEos(boolean v) { ignoreEos = v; return this; }
+
+        /** @throws InvalidSamplingParamException naming the first parameter out of range */
+        public SamplingParams build() {
+            return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty,
+                    frequencyPenalty, seed, maxTokens, stopTokenIds, stopStrings, ignoreEos);
+        }
+    }
+}
