@@ -19,7 +19,7 @@ record Attention(Linear qkv, Linear out, int heads, int kvHeads, int headDim, Ro
         long t = layout.width;
         long l = layout.keyLength;
         int group = heads / kvHeads;
-        NDList parts = qkv.apply(x).split(new long[] {heads * headDim, (heads + kvHeads) * headDim}, -1);
+        NDList parts = qkv.apply(x).split(new long[] {heads * headDim, (heads + kvHeads) * headDim}, 2);
         NDArray q = parts.get(0).reshape(b, t, heads, headDim);
         NDArray k = parts.get(1).reshape(b, t, kvHeads, headDim);
         NDArray v = parts.get(2).reshape(b, t, kvHeads, headDim);

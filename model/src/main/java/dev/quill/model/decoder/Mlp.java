@@ -29,7 +29,7 @@ sealed interface Mlp {
     record SwiGlu(Linear gateUp, Linear down) implements Mlp {
         @Override
         public NDArray apply(NDArray x) {
-            NDList gu = gateUp.apply(x).split(2, -1);
+            NDList gu = gateUp.apply(x).split(2, 2); // x is (B, T, D); DJL split takes no negative axis
             NDArray gate = gu.get(0);
             return down.apply(gate.mul(Activation.sigmoid(gate)).mul(gu.get(1)));
         }
