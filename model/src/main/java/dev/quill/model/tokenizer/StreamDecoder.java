@@ -8,12 +8,16 @@ import java.util.Arrays;
  * two or three tokens); the decoder then yields U+FFFD, so the piece is held until the
  * character completes. The window starts a few tokens back so that tokenizers whose decoding
  * depends on the left context (a leading space) decode each piece as the whole text would.
+ * Bytes that can never complete a character (a model may emit them) are let out as U+FFFD
+ * once more tokens are pending than one character can span.
  *
  * <p>Not thread-safe: one per sequence.
  */
 public final class StreamDecoder {
 
     private static final char REPLACEMENT = '\uFFFD';
+    /** A UTF-8 character spans at most 4 bytes, so at most 4 tokens; more pending means invalid bytes. */
+    private static final int MAX_PENDING = 4;
 
     private final TextTokenizer tokenizer;
     private int[] ids = new int[16];
@@ -33,7 +37,9 @@ public final class StreamDecoder {
         ids[size++] = id;
         String prefix = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, readOffset));
         String full = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, size));
-        if (full.length() > prefix.length() && full.charAt(full.length() - 1) != REPLACEMENT) {
+        boolean complete = full.isEmpty() || full.charAt(full.length() - 1) != REPLACEMENT;
+        // A model can emit bytes that never form a character: let them out as U+FFFD rather than stall.
+        if (full.length() > prefix.length() && (complete || size - readOffset >= MAX_PENDING)) {
             prefixOffset = readOffset;
             readOffset = size;
             return full.substring(prefix.length());
