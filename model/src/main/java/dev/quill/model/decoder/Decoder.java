@@ -150,6 +150,11 @@ public final class Decoder implements AutoCloseable {
         manager.close(); // weights, tables and cache; the checkpoint's mappings go with this object
     }
 
+    /** The manager that owns every long-lived array of this decoder (for leak checks). */
+    NDManager manager() {
+        return manager;
+    }
+
     /** The checkpoint whose mapped memory the weights may point into. */
     Checkpoint checkpoint() {
         return checkpoint;
