@@ -1,0 +1,38 @@
+package dev.quill.model.engine;
+
+/**
+ * Why the engine refused or failed a request. The codes are stable: the server maps them to
+ * HTTP statuses and WebSocket error codes.
+ */
+public final class EngineError extends RuntimeException {
+
+    /** Stable error kinds. */
+    public enum Code {
+        /** The waiting queue is full: retry later (HTTP 429). */
+        OVERLOADED,
+        /** Prompt plus max_tokens does not fit the model's context (HTTP 400). */
+        CONTEXT_LENGTH_EXCEEDED,
+        /** The request itself is malformed, e.g. an empty prompt (HTTP 400). */
+        INVALID_REQUEST,
+        /** The engine is shutting down (HTTP 503). */
+        SHUTTING_DOWN,
+        /** A failure inside the model step (HTTP 500). */
+        INTERNAL
+    }
+
+    private final Code code;
+
+    public EngineError(Code code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    public EngineError(Code code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+    }
+
+    public Code code() {
+        return code;
+    }
+}

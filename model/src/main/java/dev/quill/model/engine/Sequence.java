@@ -1,0 +1,151 @@
+package dev.quill.model.engine;
+
+import dev.quill.model.generate.FinishReason;
+import dev.quill.model.sampling.Sampler;
+import dev.quill.model.sampling.SamplingParams;
+import dev.quill.model.sampling.TokenHistory;
+
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * One request's state inside the engine. Everything but {@link #cancel} runs on the engine
+ * thread. Positions {@code [0, computed)} of {@link #tokens} have keys/values in the slot's cache.
+ */
+final class Sequence implements RequestHandle {
+
+    private final long id;
+    private final long submittedAt;
+    final int promptLength;
+    final SamplingParams params;
+    final Sampler sampler;
+    final TokenHistory history;
+    private final TextStream text;
+    private final Set<Integer> eosIds;
+    private final int maxLength;
+    private final Runnable wake;
+    private TokenListener listener;
+    private volatile boolean cancelled;
+
+    int[] tokens;  // prompt, then generated ids
+    int length;    // tokens in use
+    int computed;  // tokens whose keys/values are cached
+    int slot = -1;
+    int cachedTokens;
+    int generated;
+    long firstTokenAt;
+    FinishReason finish;
+
+    Sequence(long id, int[] prompt, SamplingParams params, TokenListener listener, TextStream text,
+             Set<Integer> eosIds, int maxLength, Runnable wake) {
+        this.id = id;
+        this.submittedAt = System.nanoTime();
+        this.promptLength = prompt.length;
+        this.params = params;
+        this.sampler = Sampler.of(params);
+        this.history = new TokenHistory(prompt);
+        this.text = text;
+        this.eosIds = eosIds;
+        this.maxLength = maxLength;
+        this.listener = listener;
+        this.wake = wake;
+        this.tokens = Arrays.copyOf(prompt, Math.max(16, prompt.length + Math.min(params.maxTokens(), 64)));
+        this.length = prompt.length;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        wake.run();
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    /** Tokens not yet in the cache: the whole prompt at first, then the one last sampled. */
+    int pending() {
+        return length - computed;
+    }
+
+    /** Takes a sampled token; returns true when the sequence has finished. */
+    boolean accept(int token) {
+        if (firstTokenAt == 0) {
+            firstTokenAt = System.nanoTime();
+        }
+        if (params.stopTokenIds().contains(token) || (!params.ignoreEos() && eosIds.contains(token))) {
+            finish = FinishReason.STOP;
+            return true;
+        }
+        if (length == tokens.length) {
+            tokens = Arrays.copyOf(tokens, tokens.length * 2);
+        }
+        tokens[length++] = token;
+        history.append(token);
+        generated++;
+        emitToken(text.push(token), token);
+        if (text.stopped()) {
+            finish = FinishReason.STOP;
+        } else if (generated >= params.maxTokens() || length >= maxLength) {
+            finish = FinishReason.LENGTH;
+        }
+        return finish != null;
+    }
+
+    /** Delivers the end: remaining text (unless a stop string ended it), then onDone. */
+    void complete(FinishReason reason) {
+        finish = reason;
+        if (reason != FinishReason.CANCELLED && !text.stopped()) {
+            String tail = text.flush();
+            if (!tail.isEmpty()) {
+                emitToken(tail, -1);
+            }
+        }
+        long now = System.nanoTime();
+        Usage usage = new Usage(promptLength, generated, cachedTokens,
+                firstTokenAt == 0 ? 0 : firstTokenAt - submittedAt, now - submittedAt);
+        TokenListener l = listener;
+        listener = null;
+        if (l != null) {
+            try {
+                l.onDone(reason, usage);
+            } catch (RuntimeException ignored) {
+                // the listener's own failure; the engine has nothing left to tell it
+            }
+        }
+    }
+
+    void fail(EngineError error) {
+        TokenListener l = listener;
+        listener = null;
+        if (l != null) {
+            try {
+                l.onError(error);
+            } catch (RuntimeException ignored) {
+                // see complete()
+            }
+        }
+    }
+
+    Usage usageSoFar() {
+        return new Usage(promptLength, generated, cachedTokens, firstTokenAt == 0 ? 0 : firstTokenAt - submittedAt,
+                System.nanoTime() - submittedAt);
+    }
+
+    private void emitToken(String piece, int token) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.onToken(piece, token);
+        } catch (RuntimeException e) {
+            listener = null; // a listener that throws is detached; its sequence ends at the next step
+            cancelled = true;
+        }
+    }
+}
