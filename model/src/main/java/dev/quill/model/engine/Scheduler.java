@@ -162,8 +162,8 @@ final class Scheduler {
     private void finish(Sequence s, FinishReason reason) {
         running.remove(s);
         slots.release(s.slot, s.tokens, s.computed, options.cacheFinishedSequences());
+        metrics.finished(s); // before the listener hears of it, so its metrics are already visible
         s.complete(reason);
-        metrics.finished(s);
     }
 
     SlotTable slotTable() {

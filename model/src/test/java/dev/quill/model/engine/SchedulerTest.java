@@ -1,0 +1,134 @@
+package dev.quill.model.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quill.model.generate.FinishReason;
+import dev.quill.model.sampling.SamplingParams;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+/** The scheduler with hand-made step results and no model at all. */
+class SchedulerTest {
+
+    private final EngineMetrics metrics = new EngineMetrics();
+
+    /** Text that is just the token id, so stop handling stays out of these tests. */
+    private static final class IdText implements TextStream {
+        @Override
+        public String push(int tokenId) {
+            return tokenId + " ";
+        }
+
+        @Override
+        public boolean stopped() {
+            return false;
+        }
+
+        @Override
+        public String flush() {
+            return "";
+        }
+    }
+
+    private static Sequence seq(int id, int promptLength, int maxTokens, Collector out) {
+        int[] prompt = new int[promptLength];
+        for (int i = 0; i < promptLength; i++) {
+            prompt[i] = 10 + i;
+        }
+        SamplingParams p = SamplingParams.builder().temperature(0).maxTokens(maxTokens).build();
+        return new Sequence(id, prompt, p, out, new IdText(), Set.of(2), 1000, () -> { });
+    }
+
+    private static int[] tokens(StepPlan plan, int sampled) {
+        int[] t = new int[plan.chunks().size()];
+        java.util.Arrays.fill(t, sampled);
+        return t;
+    }
+
+    @Test
+    void decodesGoFirstAndPromptsFillTheTokenBudgetInChunks() {
+        Scheduler s = new Scheduler(4, new EngineOptions(8, 8, false), metrics);
+        Sequence a = seq(1, 3, 10, new Collector());
+        s.enqueue(a);
+        StepPlan p1 = s.schedule();
+        assertThat(p1.chunks()).hasSize(1);
+        assertThat(p1.chunks().get(0).tokens()).hasSize(3);
+        assertThat(p1.chunks().get(0).samples()).isTrue();
+        s.update(p1, tokens(p1, 7));                 // a now decodes
+
+        Sequence b = seq(2, 20, 10, new Collector());  // a long prompt arrives
+        s.enqueue(b);
+        StepPlan p2 = s.schedule();
+        assertThat(p2.chunks()).extracting(c -> c.sequence()).containsExactly(a, b);
+        assertThat(p2.chunks().get(0).tokens()).containsExactly(7);
+        assertThat(p2.chunks().get(1).tokens()).hasSize(7); // budget 8 - 1 decode
+        assertThat(p2.chunks().get(1).samples()).isFalse();
+        s.update(p2, tokens(p2, 8));
+        assertThat(b.computed).isEqualTo(7);
+        assertThat(b.generated).isZero();
+
+        StepPlan p3 = s.schedule();
+        assertThat(p3.chunks().get(1).start()).isEqualTo(7);
+        assertThat(p3.chunks().get(1).tokens()).hasSize(7);
+    }
+
+    @Test
+    void admissionWaitsForAFreeSlotAndFinishingFreesIt() throws Exception {
+        Scheduler s = new Scheduler(1, new EngineOptions(8, 64, false), metrics);
+        Collector outA = new Collector();
+        Sequence a = seq(1, 2, 2, outA);
+        Sequence b = seq(2, 2, 1, new Collector());
+        s.enqueue(a);
+        s.enqueue(b);
+        StepPlan p = s.schedule();
+        assertThat(p.chunks()).extracting(c -> c.sequence()).containsExactly(a);
+        assertThat(s.waitingCount()).isEqualTo(1);
+        s.update(p, tokens(p, 5));
+        p = s.schedule();
+        s.update(p, tokens(p, 6));                    // a reaches max_tokens 2
+        assertThat(outA.await()).isEqualTo(FinishReason.LENGTH);
+        assertThat(outA.tokens).containsExactly(5, 6);
+        p = s.schedule();
+        assertThat(p.chunks()).extracting(c -> c.sequence()).containsExactly(b);
+        assertThat(b.slot).isEqualTo(a.slot);
+    }
+
+    @Test
+    void eosAndCancellationEndSequences() throws Exception {
+        Scheduler s = new Scheduler(2, new EngineOptions(8, 64, false), metrics);
+        Collector outA = new Collector();
+        Collector outB = new Collector();
+        Sequence a = seq(1, 2, 50, outA);
+        Sequence b = seq(2, 2, 50, outB);
+        s.enqueue(a);
+        s.enqueue(b);
+        StepPlan p = s.schedule();
+        s.update(p, new int[] {2, 9});                 // 2 is eos for a
+        assertThat(outA.await()).isEqualTo(FinishReason.STOP);
+        assertThat(outA.tokens).isEmpty();
+        b.cancel();
+        assertThat(s.schedule().isEmpty()).isTrue();
+        assertThat(outB.await()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(s.runningCount()).isZero();
+    }
+
+    @Test
+    void aFinishedSequenceLeavesItsPrefixForTheNextTurn() {
+        Scheduler s = new Scheduler(2, new EngineOptions(8, 64, true), metrics);
+        Sequence a = seq(1, 6, 1, new Collector());
+        s.enqueue(a);
+        StepPlan p = s.schedule();
+        s.update(p, tokens(p, 99));                   // finishes: its slot keeps 6 tokens
+        assertThat(s.slotTable().cachedTokens(a.slot)).isEqualTo(6);
+
+        Sequence next = seq(2, 9, 1, new Collector()); // same first 6 tokens (10..15), then more
+        s.enqueue(next);
+        StepPlan p2 = s.schedule();
+        assertThat(next.slot).isEqualTo(a.slot);
+        assertThat(next.cachedTokens).isEqualTo(6);
+        assertThat(p2.chunks().get(0).start()).isEqualTo(6);
+        assertThat(p2.chunks().get(0).tokens()).hasSize(3);
+        assertThat(metrics.snapshot().prefixHits()).isEqualTo(1);
+    }
+}
