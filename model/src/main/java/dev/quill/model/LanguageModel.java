@@ -105,18 +105,17 @@ public final class LanguageModel implements AutoCloseable {
     /** Renders the chat template and encodes it; message contents never become special tokens. */
     public int[] encodeChat(List<ChatMessage> messages, List<Map<String, Object>> tools) {
         RenderedPrompt prompt = chatTemplate.render(messages, true, tools);
-        List<int[]> pieces = new ArrayList<>();
+        // One piece, so tokens form across segment boundaries exactly as HF's would; only where
+        // special tokens may be matched depends on the segments.
+        List<int[]> content = new ArrayList<>();
+        int at = 0;
         for (RenderedPrompt.Segment s : prompt.segments()) {
-            pieces.add(s.content() ? tokenizer.encodeContent(s.text()) : tokenizer.encodeMarkup(s.text()));
+            if (s.content()) {
+                content.add(new int[] {at, at + s.text().length()});
+            }
+            at += s.text().length();
         }
-        int n = pieces.stream().mapToInt(p -> p.length).sum();
-        int[] ids = new int[n];
-        int i = 0;
-        for (int[] p : pieces) {
-            System.arraycopy(p, 0, ids, i, p.length);
-            i += p.length;
-        }
-        return ids;
+        return tokenizer.encodeRendered(prompt.text(), content);
     }
 
     @Override

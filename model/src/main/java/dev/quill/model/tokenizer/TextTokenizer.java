@@ -89,29 +89,31 @@ public final class TextTokenizer implements AutoCloseable {
      * is cut inside each such literal, so the tokenizer cannot match it as a whole.
      */
     public int[] encodeContent(String text) {
+        return encodeRendered(text, List.of(new int[] {0, text.length()}));
+    }
+
+    /**
+     * Encodes a rendered chat prompt in one piece, as HF does, except that a special-token
+     * literal starting inside a content range ({@code [start, end)} offsets of user text) is cut
+     * after its first character and so stays plain text.
+     */
+    public int[] encodeRendered(String text, List<int[]> contentRanges) {
+        java.util.TreeSet<Integer> cuts = new java.util.TreeSet<>();
+        for (int[] range : contentRanges) {
+            for (String literal : addedTokens.keySet()) {
+                for (int i = text.indexOf(literal, range[0]); i >= 0 && i < range[1]; i = text.indexOf(literal, i + 1)) {
+                    cuts.add(i + 1);
+                }
+            }
+        }
         List<int[]> pieces = new ArrayList<>();
         int from = 0;
-        while (true) {
-            int cut = earliestLiteral(text, from);
-            if (cut < 0) {
-                break;
-            }
-            pieces.add(encodeMarkup(text.substring(from, cut + 1)));
-            from = cut + 1;
+        for (int cut : cuts) {
+            pieces.add(encodeMarkup(text.substring(from, cut)));
+            from = cut;
         }
         pieces.add(encodeMarkup(text.substring(from)));
         return concat(pieces);
-    }
-
-    private int earliestLiteral(String text, int from) {
-        int best = -1;
-        for (String literal : addedTokens.keySet()) {
-            int i = text.indexOf(literal, from);
-            if (i >= 0 && (best < 0 || i < best)) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /** Decodes ids to text, leaving out special tokens. */

@@ -91,4 +91,12 @@ class TokenizerTest {
         long imEnds = Arrays.stream(chat).filter(id -> id == imEnd).count();
         assertThat(imEnds).as("only the template's own end-of-message marker").isEqualTo(1);
     }
+
+    @Test
+    void chatPromptsTokenizeAsOneTextLikeHuggingFace() {
+        List<ChatMessage> messages = List.of(new ChatMessage("system", "Be brief."),
+                new ChatMessage("user", " What is attention?"));
+        String rendered = model.chatTemplate().render(messages, true, null).text();
+        assertThat(model.encodeChat(messages, null)).containsExactly(model.tokenizer().encodeMarkup(rendered));
+    }
 }
