@@ -1,0 +1,27 @@
+package dev.quill.server.chat;
+
+import dev.quill.model.engine.Usage;
+import dev.quill.model.generate.FinishReason;
+
+/**
+ * Where one generation's events go: a WebSocket or an SSE response. Every method is called on
+ * the connection's own Vert.x context, in order: {@link #onStart}, any {@link #onText}, then
+ * exactly one of {@link #onDone} or {@link #onError} (onError may also come without onStart).
+ */
+public interface ChatSink {
+
+    void onStart(String conversationId, int promptTokens);
+
+    /** Text made since the last call; several tokens' text is merged when the writer was slow. */
+    void onText(String text);
+
+    void onDone(FinishReason reason, Usage usage);
+
+    void onError(ApiError error);
+
+    /** True while the transport's write queue is full; text then waits and is merged. */
+    boolean writeQueueFull();
+
+    /** Calls {@code resume} once when the write queue has drained. */
+    void onDrain(Runnable resume);
+}

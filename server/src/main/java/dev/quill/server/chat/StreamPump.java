@@ -1,0 +1,103 @@
+package dev.quill.server.chat;
+
+import dev.quill.model.engine.EngineError;
+import dev.quill.model.engine.TokenListener;
+import dev.quill.model.engine.Usage;
+import dev.quill.model.generate.FinishReason;
+import io.vertx.core.Context;
+
+import java.util.function.BiConsumer;
+
+/**
+ * Carries one generation's tokens from the engine thread to the connection's context. Text
+ * accumulates in a buffer and one task per burst drains it, so a slow reader gets merged deltas
+ * instead of an unbounded queue of tasks or frames; while the sink's write queue is full,
+ * nothing is written and the buffer simply grows by the text made meanwhile.
+ *
+ * <p>{@link #onToken}, {@link #onDone}, {@link #onError}: engine thread. Everything that touches
+ * the sink: the connection's context.
+ */
+final class StreamPump implements TokenListener {
+
+    private final Context context;
+    private final ChatSink sink;
+    private final BiConsumer<FinishReason, Usage> onFinished; // on the context, before the sink hears done
+    private final StringBuilder pending = new StringBuilder();
+    private boolean scheduled;      // guarded by pending
+    private Runnable terminal;      // guarded by pending: done or error, delivered after the text
+    private boolean waitingForDrain; // context only
+
+    StreamPump(Context context, ChatSink sink, BiConsumer<FinishReason, Usage> onFinished) {
+        this.context = context;
+        this.sink = sink;
+        this.onFinished = onFinished;
+    }
+
+    @Override
+    public void onToken(String text, int tokenId) {
+        if (text.isEmpty()) {
+            return;
+        }
+        synchronized (pending) {
+            pending.append(text);
+            scheduleLocked();
+        }
+    }
+
+    @Override
+    public void onDone(FinishReason reason, Usage usage) {
+        finish(() -> onFinished.accept(reason, usage));
+    }
+
+    @Override
+    public void onError(EngineError error) {
+        finish(() -> sink.onError(ChatErrors.of(error)));
+    }
+
+    private void finish(Runnable last) {
+        synchronized (pending) {
+            terminal = last;
+            scheduleLocked();
+        }
+    }
+
+    private void scheduleLocked() {
+        if (!scheduled) {
+            scheduled = true;
+            context.runOnContext(v -> drain());
+        }
+    }
+
+    private void drain() {
+        if (sink.writeQueueFull()) {
+            synchronized (pending) {
+                scheduled = false;
+            }
+            if (!waitingForDrain) {
+                waitingForDrain = true;
+                sink.onDrain(() -> {
+                    waitingForDrain = false;
+                    synchronized (pending) {
+                        scheduleLocked();
+                    }
+                });
+            }
+            return;
+        }
+        String text;
+        Runnable last;
+        synchronized (pending) {
+            text = pending.toString();
+            pending.setLength(0);
+            last = terminal;
+            terminal = null;
+            scheduled = false;
+        }
+        if (!text.isEmpty()) {
+            sink.onText(text);
+        }
+        if (last != null) {
+            last.run();
+        }
+    }
+}
