@@ -1,12 +1,110 @@
 package dev.quill.server;
 
-/** Entry point; commands arrive with the server. */
+import dev.quill.model.LanguageModel;
+import dev.quill.model.cli.GenerateCommand;
+import dev.quill.model.cli.TorchThreads;
+import dev.quill.model.decoder.DecoderOptions;
+import dev.quill.model.engine.Engine;
+import dev.quill.model.engine.EngineOptions;
+import dev.quill.server.config.QuillConfig;
+import dev.quill.server.config.Settings;
+import dev.quill.server.store.ConversationStore;
+import io.vertx.core.Vertx;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code quill serve [--config FILE] [--key value ...]} and {@code quill generate ...}. */
 public final class Main {
+
+    private static final Map<String, String> SHORT_FLAGS = Map.of(
+            "port", "server.port", "host", "server.host", "model", "model.path", "device", "model.device",
+            "redis", "store.redis");
+
     private Main() {
     }
 
-    public static void main(String[] args) {
-        System.err.println("usage: quill serve [--config FILE] [flags]");
-        System.exit(2);
+    public static void main(String[] argv) {
+        if (argv.length > 0 && argv[0].equals("generate")) {
+            GenerateCommand.main(Arrays.copyOfRange(argv, 1, argv.length));
+            return;
+        }
+        if (argv.length == 0 || !argv[0].equals("serve")) {
+            System.err.println("usage: quill serve [--config FILE] [--port N] [--model DIR] [--redis URI] [--section.key VALUE ...]\n"
+                    + "       quill generate --model DIR --prompt TEXT [...]");
+            System.exit(2);
+        }
+        QuillConfig config;
+        try {
+            config = QuillConfig.from(settings(Arrays.copyOfRange(argv, 1, argv.length), System.getenv()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("serve: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        serve(config);
+    }
+
+    /** Defaults, then --config, then QUILL_* variables, then flags. */
+    static Settings settings(String[] argv, Map<String, String> env) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        Path file = null;
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+            String name = a.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < argv.length) {
+                value = argv[++i];
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+            if (name.equals("config")) {
+                file = Path.of(value);
+            } else {
+                flags.put(SHORT_FLAGS.getOrDefault(name, name), value);
+            }
+        }
+        Settings s = Settings.defaults();
+        if (file != null) {
+            s = s.withFile(file);
+        }
+        return s.withEnvironment(env).with(flags, "command line");
+    }
+
+    private static void serve(QuillConfig config) {
+        TorchThreads.configure(config.threads(), config.interopThreads());
+        LanguageModel model;
+        try {
+            model = LanguageModel.load(config.modelPath(),
+                    new DecoderOptions(config.device(), config.slots(), config.maxLength()));
+        } catch (RuntimeException e) {
+            System.err.println("serve: cannot load the model: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Engine engine = new Engine(model.decoder(), model.tokenizer(), model.eosIds(),
+                new EngineOptions(config.maxWaiting(), config.stepTokenBudget(), config.prefixCache()));
+        ConversationStore store = Stores.open(config);
+        Vertx vertx = Vertx.vertx();
+        QuillServer server = QuillServer.start(vertx, config, model, engine, store)
+                .toCompletionStage().toCompletableFuture().join(); // main thread, not an event loop
+        System.out.printf("Quill serving %s on http://%s:%d (store: %s)%n", config.modelName(), config.host(),
+                server.port(), config.usesRedis() ? config.redisUri() : "memory");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close().toCompletionStage().toCompletableFuture().join();
+            engine.close();
+            store.close();
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+            model.close();
+        }, "quill-shutdown"));
     }
 }

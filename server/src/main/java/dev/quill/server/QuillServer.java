@@ -1,0 +1,152 @@
+package dev.quill.server;
+
+import dev.quill.model.LanguageModel;
+import dev.quill.model.engine.Engine;
+import dev.quill.server.chat.ApiError;
+import dev.quill.server.chat.ChatService;
+import dev.quill.server.config.QuillConfig;
+import dev.quill.server.http.Access;
+import dev.quill.server.http.HealthHandler;
+import dev.quill.server.http.HttpErrors;
+import dev.quill.server.http.MetricsHandler;
+import dev.quill.server.http.ModelsHandler;
+import dev.quill.server.http.ServerMetrics;
+import dev.quill.server.store.ConversationStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The HTTP server: a table of routes over one {@link ChatService}. Handlers run on the server's
+ * event loop and never block it: model work is on the engine thread, store calls are async.
+ */
+public final class QuillServer {
+
+    private final Vertx vertx;
+    private final QuillConfig config;
+    private final Engine engine;
+    private final ConversationStore store;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final Access access;
+    private final ChatService chat;
+    private final String modelName;
+    private HttpServer http;
+    private volatile boolean draining;
+
+    private QuillServer(Vertx vertx, QuillConfig config, LanguageModel model, Engine engine, ConversationStore store) {
+        this.vertx = vertx;
+        this.config = config;
+        this.engine = engine;
+        this.store = store;
+        this.access = new Access(config.apiKeys(), config.allowedOrigins());
+        this.chat = new ChatService(vertx, engine, model, store, config.defaultMaxTokens());
+        this.modelName = config.modelName();
+    }
+
+    /** Starts listening; the future completes once the port is bound. */
+    public static Future<QuillServer> start(Vertx vertx, QuillConfig config, LanguageModel model, Engine engine,
+                                            ConversationStore store) {
+        QuillServer s = new QuillServer(vertx, config, model, engine, store);
+        HttpServerOptions options = new HttpServerOptions()
+                .setMaxWebSocketFrameSize(config.maxBodyBytes())
+                .setMaxWebSocketMessageSize(config.maxBodyBytes());
+        return vertx.createHttpServer(options)
+                .requestHandler(s.router())
+                .listen(config.port(), config.host())
+                .map(server -> {
+                    s.http = server;
+                    return s;
+                });
+    }
+
+    private Router router() {
+        Router r = Router.router(vertx);
+        r.route().handler(this::count);
+        r.route("/v1/*").handler(this::guard);
+        r.route("/v1/*").handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()).setHandleFileUploads(false));
+        HealthHandler health = new HealthHandler(store, () -> draining);
+        r.get("/health/live").handler(health::live);
+        r.get("/health/ready").handler(health::ready);
+        r.get("/metrics").handler(new MetricsHandler(engine.metrics(), metrics)::handle);
+        r.get("/v1/models").handler(new ModelsHandler(modelName, engine.maxLength())::handle);
+        r.route().failureHandler(this::failure);
+        r.errorHandler(404, this::failure); // no route matched: the router never reaches failureHandler
+        return r;
+    }
+
+    /** API keys on every /v1 route; new work refused while shutting down. */
+    private void guard(RoutingContext ctx) {
+        ApiError denied = access.checkBearer(ctx.request());
+        if (denied != null) {
+            HttpErrors.send(ctx.response(), denied);
+        } else if (draining && ctx.request().method().name().equals("POST")) {
+            HttpErrors.send(ctx.response(), ApiError.shuttingDown());
+        } else {
+            ctx.next();
+        }
+    }
+
+    private void count(RoutingContext ctx) {
+        ctx.addEndHandler(v -> metrics.request(ctx.currentRoute() == null || ctx.currentRoute().getPath() == null
+                ? "other" : ctx.currentRoute().getPath(), ctx.response().getStatusCode()));
+        ctx.next();
+    }
+
+    private void failure(RoutingContext ctx) {
+        if (ctx.statusCode() == 413) {
+            HttpErrors.send(ctx.response(), ApiError.tooLarge(config.maxBodyBytes()));
+        } else if (ctx.statusCode() == 404) {
+            HttpErrors.send(ctx.response(), new ApiError(404, "invalid_request_error", "not_found",
+                    "No route for " + ctx.request().method() + " " + ctx.request().path(), null));
+        } else {
+            HttpErrors.send(ctx.response(), ApiError.internal(ctx.failure() == null
+                    ? "status " + ctx.statusCode() : ctx.failure().getMessage()));
+        }
+    }
+
+    public int port() {
+        return http.actualPort();
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    ChatService chat() {
+        return chat;
+    }
+
+    Access access() {
+        return access;
+    }
+
+    QuillConfig config() {
+        return config;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Graceful shutdown: new work is refused, running streams may finish for up to the grace
+     * period, then the listener closes. The engine and store are the caller's to close after.
+     */
+    public Future<Void> close() {
+        draining = true;
+        Promise<Void> drained = Promise.promise();
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        vertx.setPeriodic(0, 50, id -> {
+            if (metrics.activeStreams() == 0 || System.nanoTime() > deadline) {
+                vertx.cancelTimer(id);
+                drained.tryComplete();
+            }
+        });
+        return drained.future().compose(v -> http == null ? Future.succeededFuture() : http.close());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.quill.server.http;
+
+import dev.quill.model.engine.EngineMetrics;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** GET /metrics in Prometheus' text exposition format. */
+public final class MetricsHandler {
+
+    private final EngineMetrics engine;
+    private final ServerMetrics server;
+
+    public MetricsHandler(EngineMetrics engine, ServerMetrics server) {
+        this.engine = engine;
+        this.server = server;
+    }
+
+    public void handle(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(render());
+    }
+
+    String render() {
+        EngineMetrics.Snapshot e = engine.snapshot();
+        StringBuilder b = new StringBuilder();
+        gauge(b, "quill_queue_depth", "Requests waiting for a KV cache slot.", e.queueDepth());
+        gauge(b, "quill_running_sequences", "Sequences decoded in the current step.", e.running());
+        gauge(b, "quill_kv_tokens_in_use", "Tokens whose keys/values running sequences hold.", e.kvTokensInUse());
+        gauge(b, "quill_kv_tokens_capacity", "Tokens the KV cache can hold.", e.kvTokenCapacity());
+        counter(b, "quill_prefix_cache_hits_total", "Requests that reused a cached prefix.", e.prefixHits());
+        counter(b, "quill_prefix_cache_tokens_total", "Prompt tokens reused from the prefix cache.", e.prefixTokensReused());
+        counter(b, "quill_requests_finished_total", "Generations finished (any reason).", e.requestsFinished());
+        counter(b, "quill_prompt_tokens_total", "Prompt tokens of finished requests.", e.promptTokens());
+        counter(b, "quill_generated_tokens_total", "Tokens generated.", e.generatedTokens());
+        counter(b, "quill_engine_steps_total", "Engine steps (batched forward passes).", e.steps());
+        summary(b, "quill_time_to_first_token_seconds", "Time from submit to the first token.", e.ttftNanosSum(), e.ttftCount());
+        summary(b, "quill_inter_token_latency_seconds", "Time between consecutive tokens of a request.", e.itlNanosSum(), e.itlCount());
+        b.append("# HELP quill_http_requests_total HTTP requests by route and status.\n# TYPE quill_http_requests_total counter\n");
+        for (Map.Entry<String, java.util.concurrent.atomic.LongAdder> r : new TreeMap<>(server.httpRequests()).entrySet()) {
+            String[] parts = r.getKey().split(" ");
+            b.append("quill_http_requests_total{route=\"").append(parts[0]).append("\",status=\"").append(parts[1])
+                    .append("\"} ").append(r.getValue().sum()).append('\n');
+        }
+        gauge(b, "quill_websocket_connections", "Open WebSocket connections.", server.openSockets.get());
+        counter(b, "quill_websocket_connections_total", "WebSocket connections opened.", server.socketsOpened.sum());
+        counter(b, "quill_websocket_messages_total", "WebSocket messages received.", server.socketMessages.sum());
+        gauge(b, "quill_active_streams", "Generations streaming to clients.", server.activeStreams.get());
+        Runtime rt = Runtime.getRuntime();
+        gauge(b, "quill_jvm_heap_used_bytes", "JVM heap in use.", rt.totalMemory() - rt.freeMemory());
+        return b.toString();
+    }
+
+    private static void gauge(StringBuilder b, String name, String help, long v) {
+        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(v).append('\n');
+    }
+
+    private static void counter(StringBuilder b, String name, String help, long v) {
+        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" counter\n")
+                .append(name).append(' ').append(v).append('\n');
+    }
+
+    private static void summary(StringBuilder b, String name, String help, long nanosSum, long count) {
+        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" summary\n")
+                .append(name).append("_sum ").append(nanosSum / 1e9).append('\n')
+                .append(name).append("_count ").append(count).append('\n');
+    }
+}

@@ -1,0 +1,49 @@
+package dev.quill.server.http;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** HTTP and WebSocket counters for /metrics. Updated from any event loop. */
+public final class ServerMetrics {
+
+    private final Map<String, LongAdder> httpRequests = new ConcurrentHashMap<>(); // "route status" -> count
+    final AtomicLong openSockets = new AtomicLong();
+    final LongAdder socketsOpened = new LongAdder();
+    final LongAdder socketMessages = new LongAdder();
+    final AtomicLong activeStreams = new AtomicLong();
+
+    public void request(String route, int status) {
+        httpRequests.computeIfAbsent(route + " " + status, k -> new LongAdder()).increment();
+    }
+
+    public void socketOpened() {
+        openSockets.incrementAndGet();
+        socketsOpened.increment();
+    }
+
+    public void socketClosed() {
+        openSockets.decrementAndGet();
+    }
+
+    public void socketMessage() {
+        socketMessages.increment();
+    }
+
+    public void streamStarted() {
+        activeStreams.incrementAndGet();
+    }
+
+    public void streamEnded() {
+        activeStreams.decrementAndGet();
+    }
+
+    public long activeStreams() {
+        return activeStreams.get();
+    }
+
+    Map<String, LongAdder> httpRequests() {
+        return httpRequests;
+    }
+}
