@@ -12,6 +12,7 @@ import dev.quill.server.http.MetricsHandler;
 import dev.quill.server.http.ModelsHandler;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.ConversationStore;
+import dev.quill.server.ws.ChatSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -53,8 +54,9 @@ public final class QuillServer {
                                             ConversationStore store) {
         QuillServer s = new QuillServer(vertx, config, model, engine, store);
         HttpServerOptions options = new HttpServerOptions()
-                .setMaxWebSocketFrameSize(config.maxBodyBytes())
-                .setMaxWebSocketMessageSize(config.maxBodyBytes());
+                // twice the limit, so a message just over it gets a typed error instead of a closed socket
+                .setMaxWebSocketFrameSize(2 * config.maxBodyBytes())
+                .setMaxWebSocketMessageSize(2 * config.maxBodyBytes());
         return vertx.createHttpServer(options)
                 .requestHandler(s.router())
                 .listen(config.port(), config.host())
@@ -73,10 +75,29 @@ public final class QuillServer {
         r.get("/health/live").handler(health::live);
         r.get("/health/ready").handler(health::ready);
         r.get("/metrics").handler(new MetricsHandler(engine.metrics(), metrics)::handle);
+        r.get("/ws").handler(this::upgrade);
         r.get("/v1/models").handler(new ModelsHandler(modelName, engine.maxLength())::handle);
         r.route().failureHandler(this::failure);
         r.errorHandler(404, this::failure); // no route matched: the router never reaches failureHandler
         return r;
+    }
+
+    /** /ws: Origin and token checked before the upgrade, so a refused client gets an HTTP error. */
+    private void upgrade(RoutingContext ctx) {
+        ApiError denied = access.checkSocket(ctx.request());
+        if (denied != null) {
+            HttpErrors.send(ctx.response(), denied);
+            return;
+        }
+        if (draining) {
+            HttpErrors.send(ctx.response(), ApiError.shuttingDown());
+            return;
+        }
+        ChatSocket.Limits limits = new ChatSocket.Limits(config.maxBodyBytes(), config.maxStreamsPerSocket(),
+                config.defaultMaxTokens(), modelName);
+        ctx.request().toWebSocket()
+                .onSuccess(ws -> new ChatSocket(ws, chat, store, metrics, limits))
+                .onFailure(e -> HttpErrors.send(ctx.response(), ApiError.invalid("WebSocket upgrade failed: " + e.getMessage(), null)));
     }
 
     /** API keys on every /v1 route; new work refused while shutting down. */

@@ -1,0 +1,248 @@
+package dev.quill.server.ws;
+
+import dev.quill.model.engine.Usage;
+import dev.quill.model.generate.FinishReason;
+import dev.quill.model.sampling.InvalidSamplingParamException;
+import dev.quill.model.template.ChatMessage;
+import dev.quill.server.chat.ApiError;
+import dev.quill.server.chat.ApiException;
+import dev.quill.server.chat.ChatErrors;
+import dev.quill.server.chat.ChatRequest;
+import dev.quill.server.chat.ChatService;
+import dev.quill.server.chat.ChatSink;
+import dev.quill.server.http.ServerMetrics;
+import dev.quill.server.store.ConversationStore;
+import dev.quill.server.store.StoredMessage;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One browser connection speaking the typed JSON protocol of DESIGN.md. Client: {@code chat},
+ * {@code cancel}, {@code history}. Server: {@code start}, {@code delta}, {@code done},
+ * {@code error}, {@code history}. Several conversations may stream at once, up to a limit.
+ *
+ * <p>Confined to the socket's event loop: every field is touched only there.
+ */
+public final class ChatSocket {
+
+    /** Settings a socket needs from the server. */
+    public record Limits(int maxFrameBytes, int maxStreams, int defaultMaxTokens, String modelName) {
+    }
+
+    private final ServerWebSocket ws;
+    private final ChatService chat;
+    private final ConversationStore store;
+    private final ServerMetrics metrics;
+    private final Limits limits;
+    private final Map<String, ChatService.ActiveChat> active = new HashMap<>(); // by client message id
+    private final List<Runnable> waitingForDrain = new ArrayList<>();
+    private int streams;
+    private boolean closed;
+
+    public ChatSocket(ServerWebSocket ws, ChatService chat, ConversationStore store, ServerMetrics metrics, Limits limits) {
+        this.ws = ws;
+        this.chat = chat;
+        this.store = store;
+        this.metrics = metrics;
+        this.limits = limits;
+        metrics.socketOpened();
+        ws.textMessageHandler(this::onText);
+        ws.binaryMessageHandler(b -> error(null, "binary_not_supported", "send JSON text frames, not binary"));
+        ws.drainHandler(v -> {
+            List<Runnable> resume = new ArrayList<>(waitingForDrain);
+            waitingForDrain.clear();
+            resume.forEach(Runnable::run);
+        });
+        ws.closeHandler(v -> onClose());
+        ws.exceptionHandler(e -> { }); // a broken connection ends in closeHandler
+    }
+
+    private void onText(String text) {
+        metrics.socketMessage();
+        if (text.length() > limits.maxFrameBytes()) {
+            error(null, "payload_too_large", "messages are limited to " + limits.maxFrameBytes() + " bytes");
+            return;
+        }
+        JsonObject msg;
+        try {
+            msg = new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            error(null, "invalid_json", "a message must be a JSON object: " + e.getMessage());
+            return;
+        }
+        String type = msg.getValue("type") instanceof String s ? s : null;
+        String id = msg.getValue("id") instanceof String s ? s : null;
+        try {
+            switch (type == null ? "" : type) {
+                case "chat" -> onChat(id, msg);
+                case "cancel" -> onCancel(id);
+                case "history" -> onHistory(msg);
+                default -> error(id, "unknown_type", "type must be chat, cancel or history");
+            }
+        } catch (ApiException e) {
+            error(id, e.error().code(), e.getMessage());
+        } catch (InvalidSamplingParamException e) {
+            error(id, "invalid_request", e.getMessage());
+        }
+    }
+
+    private void onChat(String id, JsonObject msg) {
+        if (id == null || id.isEmpty()) {
+            throw new ApiException(ApiError.invalid("chat needs a string id", "id"));
+        }
+        if (active.containsKey(id)) {
+            throw new ApiException(ApiError.invalid("a chat with id " + id + " is already streaming", "id"));
+        }
+        if (!(msg.getValue("content") instanceof String content) || content.isBlank()) {
+            throw new ApiException(ApiError.invalid("content must be a non-empty string", "content"));
+        }
+        if (streams >= limits.maxStreams()) {
+            error(id, "too_many_streams", "at most " + limits.maxStreams() + " conversations may stream on one connection");
+            return;
+        }
+        Object conv = msg.getValue("conversation");
+        if (conv != null && !(conv instanceof String)) {
+            throw new ApiException(ApiError.invalid("conversation must be a string", "conversation"));
+        }
+        String conversation = conv == null ? ChatService.newConversationId() : (String) conv;
+        JsonObject rawParams = msg.getValue("params") instanceof JsonObject p ? p : null;
+        SocketParams.Parsed parsed = SocketParams.parse(rawParams, limits.defaultMaxTokens());
+        List<ChatMessage> messages = new ArrayList<>();
+        if (msg.getValue("system") instanceof String system && !system.isBlank()) {
+            messages.add(new ChatMessage("system", system));
+        }
+        messages.add(new ChatMessage("user", content));
+        ChatRequest req = new ChatRequest("ws-" + UUID.randomUUID(), conversation, messages, null,
+                parsed.params(), parsed.maxTokensGiven());
+        streams++;
+        metrics.streamStarted();
+        active.put(id, null); // reserved: a cancel before the start is remembered
+        chat.start(req, new Sink(id)).onComplete(ar -> {
+            if (ar.failed()) {
+                release(id);
+                error(id, ChatErrors.of(ar.cause()).code(), ChatErrors.of(ar.cause()).message());
+            } else if (!active.containsKey(id) || closed) {
+                ar.result().cancel(); // cancelled or disconnected while it was starting
+            } else {
+                active.put(id, ar.result());
+            }
+        });
+    }
+
+    private void onCancel(String id) {
+        if (id == null || !active.containsKey(id)) {
+            error(id, "unknown_id", "no chat with id " + id + " is streaming");
+            return;
+        }
+        ChatService.ActiveChat c = active.remove(id); // done(cancelled) still follows and frees the stream
+        if (c != null) {
+            c.cancel();
+        }
+    }
+
+    private void onHistory(JsonObject msg) {
+        if (!(msg.getValue("conversation") instanceof String conversation)) {
+            throw new ApiException(ApiError.invalid("history needs a conversation id", "conversation"));
+        }
+        store.history(conversation).onComplete(ar -> {
+            if (ar.failed()) {
+                error(null, ChatErrors.of(ar.cause()).code(), ChatErrors.of(ar.cause()).message());
+                return;
+            }
+            JsonArray messages = new JsonArray();
+            for (StoredMessage m : ar.result()) {
+                messages.add(new JsonObject().put("id", m.id()).put("role", m.role()).put("content", m.content())
+                        .put("finish_reason", m.finishReason()).put("created", m.createdAtMillis()));
+            }
+            send(new JsonObject().put("type", "history").put("conversation", conversation).put("messages", messages));
+        });
+    }
+
+    private void onClose() {
+        closed = true;
+        metrics.socketClosed();
+        for (ChatService.ActiveChat c : active.values()) {
+            if (c != null) {
+                c.cancel(); // a client that leaves cancels its generations
+            }
+        }
+        active.clear();
+    }
+
+    private void release(String id) {
+        active.remove(id);
+        streams--;
+        metrics.streamEnded();
+    }
+
+    private void error(String id, String code, String message) {
+        send(new JsonObject().put("type", "error").put("id", id).put("code", code).put("message", message));
+    }
+
+    private void send(JsonObject o) {
+        if (!closed) {
+            ws.writeTextMessage(o.encode());
+        }
+    }
+
+    /** One chat's events, written as frames on this socket. */
+    private final class Sink implements ChatSink {
+        private final String id;
+        private final long started = System.nanoTime();
+
+        Sink(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public void onStart(String conversationId, int promptTokens) {
+            send(new JsonObject().put("type", "start").put("id", id).put("conversation", conversationId)
+                    .put("model", limits.modelName()).put("prompt_tokens", promptTokens));
+        }
+
+        @Override
+        public void onText(String text) {
+            send(new JsonObject().put("type", "delta").put("id", id).put("text", text));
+        }
+
+        @Override
+        public void onDone(FinishReason reason, Usage usage) {
+            release(id);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double decode = (usage.totalNanos() - usage.timeToFirstTokenNanos()) / 1e9;
+            send(new JsonObject().put("type", "done").put("id", id).put("finish_reason", reason.wireName())
+                    .put("usage", new JsonObject().put("prompt_tokens", usage.promptTokens())
+                            .put("completion_tokens", usage.completionTokens())
+                            .put("cached_tokens", usage.cachedTokens()))
+                    .put("timings", new JsonObject()
+                            .put("time_to_first_token_ms", usage.timeToFirstTokenNanos() / 1e6)
+                            .put("total_ms", seconds * 1000)
+                            .put("tokens_per_second", usage.completionTokens() > 1 && decode > 0
+                                    ? (usage.completionTokens() - 1) / decode : 0.0)));
+        }
+
+        @Override
+        public void onError(ApiError error) {
+            release(id);
+            ChatSocket.this.error(id, error.code(), error.message());
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return !closed && ws.writeQueueFull();
+        }
+
+        @Override
+        public void onDrain(Runnable resume) {
+            waitingForDrain.add(resume);
+        }
+    }
+}
