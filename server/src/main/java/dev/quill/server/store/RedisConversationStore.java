@@ -1,0 +1,257 @@
+package dev.quill.server.store;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Conversations in Redis, through one shared Lettuce connection and its asynchronous API.
+ *
+ * <p>Layout, for prefix {@code quill:} and conversation {@code c1}: {@code quill:conv:{c1}} is a
+ * list of messages as JSON, oldest first; {@code quill:conv:{c1}:ids} is the set of their ids. The
+ * braces are a Redis Cluster hash tag: both keys land in one slot, so the append script may touch
+ * both. Both keys carry the idle expiry, refreshed by every append.
+ *
+ * <p>Threading: every method returns at once and never blocks; Lettuce does the I/O on its own
+ * threads. Each future completes on the Vert.x context that called the method (captured at call
+ * time), or on a Lettuce thread when called from outside any context. The class is thread-safe.
+ *
+ * <p>Failures: Lettuce reconnects by itself; while it is disconnected commands are rejected at
+ * once rather than queued, and a command unanswered after {@link RedisStoreConfig#commandTimeout()}
+ * fails, so callers see {@link StoreUnavailableException} quickly and the store works again when
+ * Redis comes back. If Redis is down when Quill starts, the first connection is retried by the
+ * next call after a failed attempt.
+ *
+ * <p>Appends are idempotent on the message id, checked inside one Lua script (atomic, and no
+ * WATCH/MULTI, which a shared connection cannot isolate). A failed append may still have been
+ * stored: Redis ran it and the reply was lost with the connection or the timeout. Callers retry
+ * such appends, and Lettuce, under its default disconnected behaviour, would replay them itself;
+ * either way the same id is stored once. (With {@code REJECT_COMMANDS}, Lettuce 7 fails in-flight
+ * commands with "Connection disconnected" instead of replaying them.)
+ */
+public final class RedisConversationStore implements ConversationStore {
+
+    /**
+     * KEYS[1] the message list, KEYS[2] the id set; ARGV[1] message id, ARGV[2] message JSON,
+     * ARGV[3] idle expiry in ms. Returns 1 if stored, 0 if the id was already there. If the list
+     * is gone (expired) its id set is stale: drop it so a re-created conversation starts clean.
+     */
+    static final String APPEND_SCRIPT = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) end
+            local added = redis.call('SADD', KEYS[2], ARGV[1])
+            if added == 1 then redis.call('RPUSH', KEYS[1], ARGV[2]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('PEXPIRE', KEYS[2], ARGV[3])
+            return added
+            """;
+
+    /**
+     * Upper bound of the reconnect back-off. Lettuce's default grows to 30 s, so a Redis that
+     * returns after a long outage could stay unused for up to that long; one connection retrying
+     * once a second costs nothing.
+     */
+    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+
+    private final RedisStoreConfig config;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final Object sendOrder = new Object();
+    /**
+     * Completes with the one shared connection once every command so far has been sent on it.
+     * Fails only when connecting failed; the next call then starts a new attempt. Once connected,
+     * Lettuce keeps that connection alive itself (auto-reconnect). Guarded by {@link #sendOrder}.
+     */
+    private CompletableFuture<StatefulRedisConnection<String, String>> lastSent;
+    private volatile boolean closed;
+
+    private RedisConversationStore(RedisStoreConfig config) {
+        this.config = config;
+        this.uri = RedisURI.create(config.uri());
+        uri.setTimeout(config.commandTimeout());
+        this.resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(clientOptions(config.commandTimeout()));
+    }
+
+    /**
+     * Creates the store and starts connecting; does not wait for the connection, so it never
+     * blocks and succeeds even while Redis is down (calls then fail until it is up).
+     *
+     * @throws IllegalArgumentException if the URI cannot be parsed
+     */
+    public static RedisConversationStore connect(RedisStoreConfig config) {
+        RedisConversationStore store = new RedisConversationStore(config);
+        store.send(RedisAsyncCommands::ping, new CompletableFuture<>()); // connect now, not on the first call
+        return store;
+    }
+
+    /** {@link #connect(RedisStoreConfig)} with the parts spelled out. */
+    public static RedisConversationStore connect(String redisUri, Duration idleExpiry, String keyPrefix,
+                                                 Duration commandTimeout) {
+        return connect(new RedisStoreConfig(redisUri, keyPrefix, idleExpiry, commandTimeout));
+    }
+
+    private static ClientOptions clientOptions(Duration commandTimeout) {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                // Fail fast while disconnected; the default buffers commands without bound.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.builder().fixedTimeout(commandTimeout).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(commandTimeout)
+                        // A peer that vanished without closing the socket (a partition, not a restart)
+                        // leaves commands timing out until TCP notices; the OS default for that is hours.
+                        .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+                                .idle(Duration.ofSeconds(10)).interval(Duration.ofSeconds(5)).count(3).build())
+                        .build())
+                .build();
+    }
+
+    @Override
+    public Future<List<StoredMessage>> history(String conversationId) {
+        return run(redis -> redis.lrange(listKey(conversationId), 0, -1)
+                .thenApply(entries -> entries.stream().map(RedisConversationStore::decode).toList()));
+    }
+
+    /**
+     * Plain EVAL rather than EVALSHA: the script is a few hundred bytes, Redis caches its
+     * compilation anyway, and EVALSHA's NOSCRIPT fallback (after a Redis restart) would send the
+     * fallback after later appends, reordering a conversation's messages.
+     */
+    @Override
+    public Future<Void> append(String conversationId, StoredMessage message) {
+        String[] keys = {listKey(conversationId), idsKey(conversationId)};
+        String expiryMillis = Long.toString(config.idleExpiry().toMillis());
+        return run(redis -> redis.<Long>eval(APPEND_SCRIPT, ScriptOutputType.INTEGER, keys,
+                        message.id(), encode(message), expiryMillis)
+                .thenApply(added -> null));
+    }
+
+    @Override
+    public Future<Void> ping() {
+        return run(redis -> redis.ping().thenApply(pong -> null));
+    }
+
+    /** The key of a conversation's message list. */
+    String listKey(String conversationId) {
+        return config.keyPrefix() + "conv:{" + conversationId + "}";
+    }
+
+    /** The key of a conversation's set of message ids. */
+    String idsKey(String conversationId) {
+        return listKey(conversationId) + ":ids";
+    }
+
+    /**
+     * Sends one command on the shared connection and hands its outcome back on the caller's
+     * context, with Redis failures turned into {@link StoreUnavailableException}.
+     */
+    private <T> Future<T> run(Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command) {
+        Context caller = Vertx.currentContext();
+        CompletableFuture<T> reply = new CompletableFuture<>();
+        if (closed) {
+            reply.completeExceptionally(new IllegalStateException("the conversation store is closed"));
+        } else {
+            send(command, reply);
+        }
+        return caller == null ? Future.fromCompletionStage(reply) : Future.fromCompletionStage(reply, caller);
+    }
+
+    /**
+     * Sends the command once the connection exists, after every command of earlier calls: while
+     * the first connection is being made, calls queue as a chain of stages, one link each, so they
+     * go out in call order (a completing stage runs its own dependents last-registered first, so
+     * hanging them all on the connection itself would reorder a conversation's appends). Once
+     * connected, a link is already complete and the command goes out at once, on this thread.
+     */
+    private <T> void send(Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command,
+                          CompletableFuture<T> reply) {
+        synchronized (sendOrder) {
+            if (lastSent == null || lastSent.isCompletedExceptionally()) {
+                lastSent = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+            }
+            lastSent = lastSent.thenApply(connection -> {
+                try {
+                    command.apply(connection.async()).whenComplete((value, e) -> complete(reply, value, e));
+                } catch (RuntimeException e) {
+                    complete(reply, null, e); // keep the chain whole: only a failed connection breaks it
+                }
+                return connection;
+            });
+            lastSent.whenComplete((connection, e) -> {
+                if (e != null) {
+                    complete(reply, null, e); // could not connect
+                }
+            });
+        }
+    }
+
+    private static <T> void complete(CompletableFuture<T> reply, T value, Throwable e) {
+        if (e == null) {
+            reply.complete(value);
+        } else {
+            reply.completeExceptionally(translate(e));
+        }
+    }
+
+    /** Anything Redis or the network throws means the store cannot serve this call now. */
+    private static Throwable translate(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof RedisException || cause instanceof IOException) {
+            return new StoreUnavailableException("Redis is unavailable: " + cause.getMessage(), cause);
+        }
+        return cause;
+    }
+
+    static String encode(StoredMessage m) {
+        JsonObject json = new JsonObject()
+                .put("id", m.id())
+                .put("role", m.role())
+                .put("content", m.content())
+                .put("created_at", m.createdAtMillis());
+        if (m.finishReason() != null) {
+            json.put("finish_reason", m.finishReason());
+        }
+        return json.encode();
+    }
+
+    static StoredMessage decode(String entry) {
+        JsonObject json = new JsonObject(entry);
+        return new StoredMessage(json.getString("id"), json.getString("role"), json.getString("content"),
+                json.getString("finish_reason"), json.getLong("created_at", 0L));
+    }
+
+    /** Closes the connection and stops Lettuce's threads; blocks briefly, so call it at shutdown only. */
+    @Override
+    public void close() {
+        closed = true;
+        client.shutdown(Duration.ZERO, config.commandTimeout());
+        long timeoutMillis = config.commandTimeout().toMillis();
+        resources.shutdown(0, timeoutMillis, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMillis);
+    }
+}
