@@ -3,6 +3,7 @@ package dev.quill.server;
 import dev.quill.server.config.QuillConfig;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.MemoryConversationStore;
+import dev.quill.server.store.RedisConversationStore;
 
 import java.time.Clock;
 
@@ -14,7 +15,8 @@ final class Stores {
 
     static ConversationStore open(QuillConfig config) {
         if (config.usesRedis()) {
-            throw new IllegalArgumentException("store.redis is set but the Redis store is not wired in yet");
+            return RedisConversationStore.connect(config.redisUri(), config.idleExpiry(), config.keyPrefix(),
+                    config.storeTimeout());
         }
         return new MemoryConversationStore(config.idleExpiry(), Clock.systemUTC());
     }
