@@ -6,6 +6,9 @@ import dev.quill.model.cli.TorchThreads;
 import dev.quill.model.decoder.DecoderOptions;
 import dev.quill.model.engine.Engine;
 import dev.quill.model.engine.EngineOptions;
+import dev.quill.model.engine.KvBudget;
+import dev.quill.model.config.ModelConfig;
+import dev.quill.model.config.ModelConfigReader;
 import dev.quill.server.config.QuillConfig;
 import dev.quill.server.config.Settings;
 import dev.quill.server.store.ConversationStore;
@@ -84,8 +87,12 @@ public final class Main {
         TorchThreads.configure(config.threads(), config.interopThreads());
         LanguageModel model;
         try {
-            model = LanguageModel.load(config.modelPath(),
-                    new DecoderOptions(config.device(), config.slots(), config.maxLength()));
+            ModelConfig mc = ModelConfigReader.read(config.modelPath());
+            int maxLength = config.maxLength() == 0 ? mc.maxPositions() : Math.min(config.maxLength(), mc.maxPositions());
+            int slots = KvBudget.slots(mc, maxLength, config.slots(), config.kvBudgetTokens());
+            model = LanguageModel.load(config.modelPath(), new DecoderOptions(config.device(), slots, maxLength));
+            System.out.printf("KV cache: %d slots x %d tokens (%.1f MB)%n", slots, maxLength,
+                    slots * (double) maxLength * KvBudget.bytesPerToken(mc, 4) / 1e6);
         } catch (RuntimeException e) {
             System.err.println("serve: cannot load the model: " + e.getMessage());
             System.exit(1);

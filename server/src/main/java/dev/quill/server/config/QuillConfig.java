@@ -8,7 +8,7 @@ import java.util.List;
 public record QuillConfig(
         String host, int port, int maxBodyBytes, int maxStreamsPerSocket, Duration sseKeepAlive, Duration shutdownGrace,
         Path modelPath, String modelName, String device, int threads, int interopThreads,
-        int slots, int maxLength, int maxWaiting, int stepTokenBudget, boolean prefixCache, int defaultMaxTokens,
+        int slots, long kvBudgetTokens, int maxLength, int maxWaiting, int stepTokenBudget, boolean prefixCache, int defaultMaxTokens,
         String redisUri, String keyPrefix, Duration idleExpiry, Duration storeTimeout,
         List<String> apiKeys, List<String> allowedOrigins) {
 
@@ -25,7 +25,7 @@ public record QuillConfig(
                 Duration.ofSeconds(s.integer("server.shutdown_grace_seconds")),
                 modelPath, name.isEmpty() ? modelPath.getFileName().toString() : name, s.string("model.device"),
                 s.integer("model.threads"), s.integer("model.interop_threads"),
-                s.integer("engine.slots"), s.integer("engine.max_length"), s.integer("engine.max_waiting"),
+                s.integer("engine.slots"), s.integer("engine.kv_budget_tokens"), s.integer("engine.max_length"), s.integer("engine.max_waiting"),
                 s.integer("engine.step_token_budget"), s.bool("engine.prefix_cache"), s.integer("engine.default_max_tokens"),
                 s.string("store.redis").trim(), s.string("store.key_prefix"),
                 Duration.ofMinutes(s.integer("store.idle_expiry_minutes")), Duration.ofMillis(s.integer("store.timeout_ms")),
