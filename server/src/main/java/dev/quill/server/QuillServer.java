@@ -11,6 +11,7 @@ import dev.quill.server.http.HttpErrors;
 import dev.quill.server.http.MetricsHandler;
 import dev.quill.server.http.ModelsHandler;
 import dev.quill.server.http.ServerMetrics;
+import dev.quill.server.openai.OpenAiHandler;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.ws.ChatSocket;
 import io.vertx.core.Future;
@@ -77,6 +78,9 @@ public final class QuillServer {
         r.get("/metrics").handler(new MetricsHandler(engine.metrics(), metrics)::handle);
         r.get("/ws").handler(this::upgrade);
         r.get("/v1/models").handler(new ModelsHandler(modelName, engine.maxLength())::handle);
+        OpenAiHandler openAi = new OpenAiHandler(vertx, chat, metrics, modelName, config.sseKeepAlive());
+        r.post("/v1/chat/completions").handler(openAi::chatCompletions);
+        r.post("/v1/completions").handler(openAi::completions);
         r.route().failureHandler(this::failure);
         r.errorHandler(404, this::failure); // no route matched: the router never reaches failureHandler
         return r;

@@ -1,0 +1,243 @@
+package dev.quill.server.openai;
+
+import dev.quill.model.sampling.InvalidSamplingParamException;
+import dev.quill.model.sampling.SamplingParams;
+import dev.quill.model.template.ChatMessage;
+import dev.quill.server.chat.ApiError;
+import dev.quill.server.chat.ApiException;
+import dev.quill.server.chat.ChatRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Turns an OpenAI request body into a {@link ChatRequest}, or an {@link ApiException} that says
+ * which field is wrong. Unknown fields are ignored, as OpenAI-compatible servers do; a known
+ * field of the wrong JSON type is an error. Range checks of the sampling parameters are
+ * {@link SamplingParams}'s, so they read the same here as on the WebSocket.
+ */
+final class OpenAiRequests {
+
+    private static final int MAX_CONVERSATION_ID = 256;
+
+    private final String servedModel;
+
+    OpenAiRequests(String servedModel) {
+        this.servedModel = servedModel;
+    }
+
+    /** The body as a JSON object, or invalid_json. */
+    static JsonObject body(Buffer body) {
+        if (body == null || body.length() == 0) {
+            throw new ApiException(ApiError.invalidJson("the request body is empty; expected a JSON object"));
+        }
+        Object value;
+        try {
+            value = Json.decodeValue(body);
+        } catch (DecodeException e) {
+            throw new ApiException(ApiError.invalidJson("the request body is not valid JSON: " + firstLine(e.getMessage())));
+        }
+        if (value instanceof JsonObject o) {
+            return o;
+        }
+        throw new ApiException(ApiError.invalidJson("the request body must be a JSON object, got " + JsonFields.typeName(value)));
+    }
+
+    /** {@code POST /v1/chat/completions}. */
+    OpenAiRequest chat(JsonObject body) {
+        JsonFields f = new JsonFields(body);
+        checkModel(f);
+        List<ChatMessage> messages = messages(f.value("messages"));
+        String conversation = conversationId(f);
+        ChatRequest chat = new ChatRequest(ChunkFormat.CHAT.idPrefix + newId(), conversation, messages, null,
+                sampling(f), maxTokens(f) != null);
+        return new OpenAiRequest(chat, stream(f), includeUsage(f));
+    }
+
+    /** {@code POST /v1/completions}: a raw prompt, no template, no conversation. */
+    OpenAiRequest completion(JsonObject body) {
+        JsonFields f = new JsonFields(body);
+        checkModel(f);
+        String prompt = prompt(f.value("prompt"));
+        ChatRequest chat = new ChatRequest(ChunkFormat.TEXT.idPrefix + newId(), null, null, prompt,
+                sampling(f), maxTokens(f) != null);
+        return new OpenAiRequest(chat, stream(f), includeUsage(f));
+    }
+
+    private void checkModel(JsonFields f) {
+        String model = f.string("model");
+        if (model != null && !model.equals(servedModel)) { // absent: the one model served
+            throw new ApiException(ApiError.unknownModel(model));
+        }
+    }
+
+    private static boolean stream(JsonFields f) {
+        return Boolean.TRUE.equals(f.bool("stream"));
+    }
+
+    private static boolean includeUsage(JsonFields f) {
+        JsonObject options = f.object("stream_options");
+        Object include = options == null ? null : options.getValue("include_usage");
+        if (include != null && !(include instanceof Boolean)) {
+            throw new ApiException(ApiError.invalid("'stream_options.include_usage' must be a boolean, got "
+                    + JsonFields.typeName(include), "stream_options.include_usage"));
+        }
+        return Boolean.TRUE.equals(include);
+    }
+
+    private static String conversationId(JsonFields f) {
+        String id = f.string("conversation_id");
+        if (id != null && (id.isBlank() || id.length() > MAX_CONVERSATION_ID)) {
+            throw new ApiException(ApiError.invalid("'conversation_id' must be a non-blank string of at most "
+                    + MAX_CONVERSATION_ID + " characters", "conversation_id"));
+        }
+        return id;
+    }
+
+    /** max_completion_tokens (OpenAI's current name) wins over max_tokens (its older one). */
+    private static Integer maxTokens(JsonFields f) {
+        Integer completion = f.smallInteger("max_completion_tokens");
+        Integer legacy = f.smallInteger("max_tokens");
+        return completion != null ? completion : legacy;
+    }
+
+    private static SamplingParams sampling(JsonFields f) {
+        Integer n = f.smallInteger("n");
+        if (n != null && n != 1) {
+            throw new ApiException(ApiError.invalid("only n=1 is supported, got " + n, "n"));
+        }
+        SamplingParams.Builder b = SamplingParams.builder();
+        Optional.ofNullable(f.number("temperature")).ifPresent(b::temperature);
+        Optional.ofNullable(f.number("top_p")).ifPresent(b::topP);
+        Optional.ofNullable(f.smallInteger("top_k")).ifPresent(k -> b.topK(k == -1 ? 0 : k)); // vLLM's -1 = off
+        Optional.ofNullable(f.number("min_p")).ifPresent(b::minP);
+        Optional.ofNullable(f.number("repetition_penalty")).ifPresent(b::repetitionPenalty);
+        Optional.ofNullable(f.number("presence_penalty")).ifPresent(b::presencePenalty);
+        Optional.ofNullable(f.number("frequency_penalty")).ifPresent(b::frequencyPenalty);
+        Optional.ofNullable(f.integer("seed")).ifPresent(b::seed);
+        Optional.ofNullable(f.bool("ignore_eos")).ifPresent(b::ignoreEos);
+        Optional.ofNullable(maxTokens(f)).ifPresent(b::maxTokens);
+        b.stopStrings(stop(f.value("stop")));
+        try {
+            return b.build();
+        } catch (InvalidSamplingParamException e) {
+            throw new ApiException(samplingError(e, f));
+        }
+    }
+
+    /** The engine names max_tokens; the client may have called it max_completion_tokens. */
+    private static ApiError samplingError(InvalidSamplingParamException e, JsonFields f) {
+        if (e.param().equals("max_tokens") && f.value("max_completion_tokens") != null) {
+            return ApiError.invalid(e.getMessage().replaceFirst("max_tokens", "max_completion_tokens"),
+                    "max_completion_tokens");
+        }
+        return ApiError.invalid(e.getMessage(), e.param());
+    }
+
+    /** A string or an array of strings; null: none. */
+    private static List<String> stop(Object v) {
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof String s) {
+            return List.of(s);
+        }
+        if (v instanceof JsonArray a) {
+            List<String> stops = new ArrayList<>(a.size());
+            for (Object s : a) {
+                if (!(s instanceof String str)) {
+                    throw JsonFields.wrongType("stop", "a string or an array of strings", s);
+                }
+                stops.add(str);
+            }
+            return stops;
+        }
+        throw JsonFields.wrongType("stop", "a string or an array of strings", v);
+    }
+
+    /** A string, or an array holding exactly one string (one prompt per request, as n is 1). */
+    private static String prompt(Object v) {
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v instanceof JsonArray a && a.size() == 1 && a.getValue(0) instanceof String s) {
+            return s;
+        }
+        if (v == null) {
+            throw new ApiException(ApiError.invalid("'prompt' is required", "prompt"));
+        }
+        throw new ApiException(ApiError.invalid("'prompt' must be a string (or an array of one string); "
+                + "batches and token-id prompts are not supported", "prompt"));
+    }
+
+    private static List<ChatMessage> messages(Object v) {
+        if (!(v instanceof JsonArray array)) {
+            throw v == null
+                    ? new ApiException(ApiError.invalid("'messages' is required", "messages"))
+                    : JsonFields.wrongType("messages", "an array", v);
+        }
+        if (array.isEmpty()) {
+            throw new ApiException(ApiError.invalid("'messages' must contain at least one message", "messages"));
+        }
+        List<ChatMessage> messages = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            messages.add(message(array.getValue(i), "messages[" + i + "]"));
+        }
+        return messages;
+    }
+
+    private static ChatMessage message(Object v, String where) {
+        if (!(v instanceof JsonObject m)) {
+            throw invalidMessage(where + " must be an object, got " + JsonFields.typeName(v));
+        }
+        if (!(m.getValue("role") instanceof String role) || role.isEmpty()) {
+            throw invalidMessage(where + " needs a 'role' string");
+        }
+        return new ChatMessage(role, content(m.getValue("content"), where + ".content"));
+    }
+
+    /** A string, or an array of {type: "text", text} parts whose texts are joined. */
+    private static String content(Object v, String where) {
+        if (v instanceof String s) {
+            return s;
+        }
+        if (!(v instanceof JsonArray parts) || parts.isEmpty()) {
+            throw invalidMessage(where + " must be a string or a non-empty array of text parts");
+        }
+        StringBuilder text = new StringBuilder();
+        for (int j = 0; j < parts.size(); j++) {
+            Object part = parts.getValue(j);
+            if (!(part instanceof JsonObject p) || !"text".equals(p.getValue("type"))
+                    || !(p.getValue("text") instanceof String t)) {
+                Object type = part instanceof JsonObject q ? q.getValue("type") : null;
+                throw invalidMessage(where + "[" + j + "] must be a {\"type\": \"text\", \"text\": ...} part"
+                        + (type == null || "text".equals(type) ? "" : "; '" + type + "' parts are not supported"));
+            }
+            text.append(t);
+        }
+        return text.toString();
+    }
+
+    private static ApiException invalidMessage(String message) {
+        return new ApiException(ApiError.invalid(message, "messages"));
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

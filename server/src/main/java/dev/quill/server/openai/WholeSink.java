@@ -1,0 +1,57 @@
+package dev.quill.server.openai;
+
+import dev.quill.model.engine.Usage;
+import dev.quill.model.generate.FinishReason;
+import dev.quill.server.chat.ApiError;
+import dev.quill.server.http.HttpErrors;
+import dev.quill.server.http.ServerMetrics;
+import io.vertx.core.http.HttpServerResponse;
+
+/** Collects one generation and answers with a single JSON object ({@code stream} false). */
+final class WholeSink extends ResponseSink {
+
+    private final OpenAiResponse shapes;
+    private final StringBuilder text = new StringBuilder();
+
+    WholeSink(HttpServerResponse response, ServerMetrics metrics, OpenAiResponse shapes) {
+        super(response, metrics);
+        this.shapes = shapes;
+    }
+
+    @Override
+    public void onStart(String conversationId, int promptTokens) {
+    }
+
+    @Override
+    public void onText(String piece) {
+        text.append(piece);
+    }
+
+    @Override
+    public void onDone(FinishReason reason, Usage usage) {
+        if (reason != FinishReason.CANCELLED && !response.closed() && !response.ended()) {
+            response.putHeader("Content-Type", "application/json")
+                    .end(shapes.whole(text.toString(), reason, usage).encode());
+        }
+        finished();
+    }
+
+    @Override
+    public void onError(ApiError error) {
+        if (!isFinished()) {
+            HttpErrors.send(response, error);
+            finished();
+        }
+    }
+
+    /** Nothing is written until the end, so there is no queue to fill. */
+    @Override
+    public boolean writeQueueFull() {
+        return false;
+    }
+
+    @Override
+    public void onDrain(Runnable resume) {
+        resume.run();
+    }
+}
