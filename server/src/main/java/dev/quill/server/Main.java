@@ -11,6 +11,7 @@ import dev.quill.model.config.ModelConfig;
 import dev.quill.model.config.ModelConfigReader;
 import dev.quill.server.config.QuillConfig;
 import dev.quill.server.config.Settings;
+import dev.quill.server.loadtest.LoadTestCommand;
 import dev.quill.server.store.ConversationStore;
 import io.vertx.core.Vertx;
 
@@ -19,7 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code quill serve [--config FILE] [--key value ...]} and {@code quill generate ...}. */
+/** {@code quill serve [--config FILE] [--key value ...]}, {@code quill generate ...} and {@code quill loadtest ...}. */
 public final class Main {
 
     private static final Map<String, String> SHORT_FLAGS = Map.of(
@@ -34,9 +35,14 @@ public final class Main {
             GenerateCommand.main(Arrays.copyOfRange(argv, 1, argv.length));
             return;
         }
+        if (argv.length > 0 && argv[0].equals("loadtest")) {
+            LoadTestCommand.main(Arrays.copyOfRange(argv, 1, argv.length));
+            return;
+        }
         if (argv.length == 0 || !argv[0].equals("serve")) {
             System.err.println("usage: quill serve [--config FILE] [--port N] [--model DIR] [--redis URI] [--section.key VALUE ...]\n"
-                    + "       quill generate --model DIR --prompt TEXT [...]");
+                    + "       quill generate --model DIR --prompt TEXT [...]\n"
+                    + "       quill loadtest --url URL [--sessions N] [--turns T] [...] (--help lists every flag)");
             System.exit(2);
         }
         QuillConfig config;

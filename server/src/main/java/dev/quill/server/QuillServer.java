@@ -166,12 +166,18 @@ public final class QuillServer {
         draining = true;
         Promise<Void> drained = Promise.promise();
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        vertx.setPeriodic(0, 50, id -> {
-            if (metrics.activeStreams() == 0 || System.nanoTime() > deadline) {
-                vertx.cancelTimer(id);
-                drained.tryComplete();
-            }
-        });
+        if (metrics.activeStreams() == 0) {
+            drained.complete();
+        } else {
+            // Not setPeriodic(0, ...): a zero first delay can run the handler on the event loop before
+            // Vert.x has stored the timer, and cancelTimer(id) then throws, so close() never completed.
+            vertx.setPeriodic(50, id -> {
+                if (metrics.activeStreams() == 0 || System.nanoTime() > deadline) {
+                    vertx.cancelTimer(id);
+                    drained.tryComplete();
+                }
+            });
+        }
         return drained.future().compose(v -> http == null ? Future.succeededFuture() : http.close());
     }
 }

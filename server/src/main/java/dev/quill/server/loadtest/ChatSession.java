@@ -1,0 +1,32 @@
+package dev.quill.server.loadtest;
+
+import io.vertx.core.Future;
+
+/**
+ * One simulated user: a connection and the conversation it is having. One turn at a time: the
+ * next is sent only after the last one's future completed. Confined to the run's event loop.
+ */
+interface ChatSession {
+
+    /** One user message and how long an answer to ask for. */
+    record Turn(String content, int maxTokens, boolean ignoreEos, Double temperature) {
+    }
+
+    /**
+     * Sends the turn as the next message of the conversation and streams the answer into the
+     * trace. The future always succeeds, with the trace's record: a refused or broken request is
+     * a FAILED record, not a failed future.
+     */
+    Future<RequestRecord> send(Turn turn, RequestTrace trace);
+
+    /** The next turn starts a new conversation. */
+    void newConversation();
+
+    /** Cuts off the turn in flight, if any: its future completes INCOMPLETE now. */
+    void abort();
+
+    /** The model name the server reported, or null before it did. */
+    String model();
+
+    Future<Void> close();
+}

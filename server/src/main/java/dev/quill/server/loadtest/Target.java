@@ -1,0 +1,81 @@
+package dev.quill.server.loadtest;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one server the load goes to, from {@code --url}, and the paths under it the tool calls:
+ * {@code /ws}, {@code /v1/chat/completions}, {@code /v1/models} and {@code /metrics}. The URL may
+ * name the server ({@code http://127.0.0.1:8080}) or one of those paths ({@code ws://…/ws},
+ * {@code http://…/v1}); nothing else is ever contacted.
+ */
+record Target(String host, int port, boolean ssl, String basePath, String apiKey) {
+
+    static Target parse(String url, String apiKey) {
+        URI u;
+        try {
+            u = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--url '" + url + "' is not a URL");
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase();
+        boolean ssl = switch (scheme) {
+            case "http", "ws" -> false;
+            case "https", "wss" -> true;
+            default -> throw new IllegalArgumentException("--url must start with http://, https://, ws:// or wss://");
+        };
+        if (u.getHost() == null) {
+            throw new IllegalArgumentException("--url '" + url + "' has no host");
+        }
+        int port = u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80;
+        String path = u.getRawPath() == null ? "" : u.getRawPath();
+        for (String suffix : new String[] {"/", "/ws", "/v1/chat/completions", "/v1"}) {
+            if (path.endsWith(suffix)) {
+                path = path.substring(0, path.length() - suffix.length());
+            }
+        }
+        return new Target(u.getHost(), port, ssl, path, apiKey);
+    }
+
+    /** The WebSocket chat endpoint; the key goes in {@code ?token=}, as browsers must send it. */
+    WebSocketConnectOptions socket() {
+        String uri = basePath + "/ws";
+        if (apiKey != null) {
+            uri += "?token=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8);
+        }
+        return new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(ssl).setURI(uri);
+    }
+
+    RequestOptions chatCompletions() {
+        return request(HttpMethod.POST, "/v1/chat/completions")
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Accept", "text/event-stream");
+    }
+
+    RequestOptions models() {
+        return request(HttpMethod.GET, "/v1/models");
+    }
+
+    RequestOptions metrics() {
+        return request(HttpMethod.GET, "/metrics");
+    }
+
+    /** For the result file: the URL without the key. */
+    String describe() {
+        return (ssl ? "https://" : "http://") + host + ":" + port + basePath;
+    }
+
+    private RequestOptions request(HttpMethod method, String path) {
+        RequestOptions o = new RequestOptions().setMethod(method).setHost(host).setPort(port).setSsl(ssl)
+                .setURI(basePath + path);
+        if (apiKey != null) {
+            o.putHeader("Authorization", "Bearer " + apiKey);
+        }
+        return o;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.quill.server.loadtest;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A user on Quill's WebSocket protocol: one socket, opened on the first turn (and again after a
+ * drop), the conversation continued by sending the {@code conversation} id that the server's
+ * {@code start} frame named. The server keeps the history, so a turn sends only the new message.
+ */
+final class WsSession implements ChatSession {
+
+    private final WebSocketClient client;
+    private final Target target;
+    private final int index;
+    private Future<WebSocket> socket;
+    private String conversation;
+    private String model;
+    private int sent;
+    private Call call; // the turn in flight, or the last one
+
+    WsSession(WebSocketClient client, Target target, int index) {
+        this.client = client;
+        this.target = target;
+        this.index = index;
+    }
+
+    /** One turn, known by its message id: frames of another id (a cut-off turn's) are ignored. */
+    private record Call(String id, RequestTrace trace, Promise<RequestRecord> promise) {
+        void end(RequestRecord record) {
+            promise.tryComplete(record);
+        }
+    }
+
+    @Override
+    public Future<RequestRecord> send(Turn turn, RequestTrace trace) {
+        Call c = new Call("s" + index + "-" + (++sent), trace, Promise.promise());
+        call = c;
+        JsonObject params = new JsonObject().put("max_tokens", turn.maxTokens());
+        if (turn.ignoreEos()) {
+            params.put("ignore_eos", true);
+        }
+        if (turn.temperature() != null) {
+            params.put("temperature", turn.temperature());
+        }
+        JsonObject chat = new JsonObject().put("type", "chat").put("id", c.id()).put("content", turn.content())
+                .put("params", params);
+        if (conversation != null) {
+            chat.put("conversation", conversation);
+        }
+        connection().onComplete(ar -> {
+            if (trace.finished()) {
+                return; // cut off while connecting
+            }
+            if (ar.failed()) {
+                c.end(trace.fail(ar.cause() instanceof UpgradeRejectedException r ? "http_" + r.getStatus() : "connect_failed"));
+                return;
+            }
+            trace.start(); // after the handshake: TTFT measures the answer, not the connection
+            ar.result().writeTextMessage(chat.encode()).onFailure(e -> c.end(trace.fail("connection_closed")));
+        });
+        return c.promise().future();
+    }
+
+    private Future<WebSocket> connection() {
+        if (socket == null || socket.failed()) {
+            socket = client.connect(target.socket()).onSuccess(ws -> {
+                ws.textMessageHandler(this::onFrame);
+                ws.closeHandler(v -> onClosed(ws));
+                ws.exceptionHandler(e -> { }); // a broken socket ends in closeHandler
+            });
+        }
+        return socket;
+    }
+
+    private void onFrame(String text) {
+        Call c = call;
+        if (c == null || c.trace().finished()) {
+            return;
+        }
+        JsonObject f;
+        try {
+            f = new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            c.end(c.trace().fail("invalid_frame"));
+            return;
+        }
+        String id = f.getValue("id") instanceof String s ? s : null;
+        if (id != null && !id.equals(c.id())) {
+            return; // a late frame of an earlier, cut-off turn
+        }
+        switch (String.valueOf(f.getValue("type"))) {
+            case "start" -> {
+                conversation = f.getString("conversation");
+                model = f.getString("model", model);
+            }
+            case "delta" -> {
+                if (f.getValue("text") instanceof String t && !t.isEmpty()) {
+                    c.trace().chunk();
+                }
+            }
+            case "done" -> {
+                JsonObject usage = f.getValue("usage") instanceof JsonObject u ? u : new JsonObject();
+                c.trace().usage(usage.getInteger("prompt_tokens", 0), usage.getInteger("completion_tokens", 0),
+                        usage.getInteger("cached_tokens", 0));
+                c.end(c.trace().ok());
+            }
+            // an error without an id (payload_too_large, ...) can only be about the one turn in flight
+            case "error" -> c.end(c.trace().fail(f.getString("code", "error")));
+            default -> { }
+        }
+    }
+
+    private void onClosed(WebSocket ws) {
+        if (socket != null && socket.succeeded() && socket.result() == ws) {
+            socket = null; // the next turn reconnects; the conversation lives on in the server's store
+        }
+        Call c = call;
+        if (c != null && !c.trace().finished()) {
+            c.end(c.trace().fail("connection_closed"));
+        }
+    }
+
+    @Override
+    public void newConversation() {
+        conversation = null;
+    }
+
+    @Override
+    public void abort() {
+        Call c = call;
+        if (c == null || c.trace().finished()) {
+            return;
+        }
+        c.end(c.trace().cut());
+        if (socket != null && socket.succeeded() && c.trace().started()) {
+            socket.result().writeTextMessage(new JsonObject().put("type", "cancel").put("id", c.id()).encode());
+        }
+    }
+
+    @Override
+    public String model() {
+        return model;
+    }
+
+    @Override
+    public Future<Void> close() {
+        Future<WebSocket> s = socket;
+        socket = null;
+        return s == null || !s.succeeded() ? Future.succeededFuture() : s.result().close();
+    }
+}
