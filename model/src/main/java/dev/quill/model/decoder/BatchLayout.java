@@ -2,14 +2,16 @@ package dev.quill.model.decoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.List;
 
 /**
- * Where the tokens of one forward pass sit: B sequences padded to the longest chunk T, reading
- * keys up to L. Built once per pass (index arrays are tiny) and shared by every layer.
+ * Where the tokens of one forward pass sit: B sequences padded to the longest chunk T, flattened
+ * to N = B*T rows, reading keys up to L. Built once per pass and shared by every layer, so that
+ * nothing per layer parses an index or copies an array from Java.
  *
  * <p>All arrays belong to the pass's manager and die with it.
  */
@@ -17,37 +19,46 @@ final class BatchLayout {
 
     final int batch;       // B
     final int width;       // T: longest chunk in the pass
+    final int rows;        // N = B*T
     final int keyLength;   // L: longest sequence after the pass
-    final NDArray tokenIds;   // (B*T) int64, padding repeats the chunk's last token
-    final NDArray positions;  // (B*T) int64
-    final NDArray writeSlots; // (N) slot of each real (non-padding) token
-    final NDArray writePositions; // (N) its position
-    final NDArray realRows;   // (N) rows of the (B*T) flattening that are real tokens; null if none is padding
-    final NDArray lastRows;   // (B) row of each chunk's last token
-    final NDArray slots;      // (B) slot of each sequence
-    final int firstSlot;      // >= 0 when the slots are consecutive, so the cache is read as a view
-    final NDArray mask;       // (B, 1, T, L): 0 where a query may see a key, -inf elsewhere
+    /**
+     * T = 1 and every sequence is L long: each query sees every key, so no mask is built or added
+     * (batch-1 decode, and any batch of equal-length sequences).
+     */
+    final boolean everyKeyVisible;
+    final NDIndex tokenRows;      // (N) token ids, int64; padding repeats the chunk's last token
+    final NDIndex positionRows;   // (N) positions: rows of the position and rotary tables
+    final NDIndex cacheWrite;     // [slot, :, position] of each real token
+    final NDIndex realRows;       // (R) rows of the N that are real tokens; null if none is padding
+    final NDIndex lastRows;       // (B) row of each chunk's last token; null when T = 1 (every row is last)
+    final int firstSlot;          // >= 0 when the slots are consecutive, so the cache is read as a view
+    final NDIndex cacheGather;    // [slots, :, :L] when they are not: the cache is read by gathering
+    final NDArray mask;           // (B, 1, T, L): 0 where a query may see a key, -inf elsewhere; or null
 
     BatchLayout(NDManager m, List<SequenceChunk> chunks, DataType maskType) {
         batch = chunks.size();
         int t = 0;
         int l = 0;
         int real = 0;
+        boolean sameEnd = true;
         for (SequenceChunk c : chunks) {
             t = Math.max(t, c.tokens().length);
             l = Math.max(l, c.end());
             real += c.tokens().length;
+            sameEnd &= c.end() == chunks.get(0).end();
         }
         width = t;
+        rows = batch * t;
         keyLength = l;
-        long[] ids = new long[batch * t];
-        long[] pos = new long[batch * t];
+        everyKeyVisible = t == 1 && sameEnd;
+        long[] ids = new long[rows];
+        long[] pos = new long[rows];
         long[] wSlots = new long[real];
         long[] wPos = new long[real];
-        long[] rows = new long[real];
+        long[] realIds = new long[real];
         long[] last = new long[batch];
         long[] slotIds = new long[batch];
-        float[] maskValues = new float[batch * t * l];
+        float[] maskValues = everyKeyVisible ? null : new float[rows * l];
         boolean consecutive = true;
         int n = 0;
         for (int b = 0; b < batch; b++) {
@@ -58,28 +69,31 @@ final class BatchLayout {
             last[b] = (long) b * t + len - 1;
             for (int i = 0; i < t; i++) {
                 int row = b * t + i;
-                boolean isReal = i < len;
                 ids[row] = c.tokens()[Math.min(i, len - 1)];
                 int p = c.start() + Math.min(i, len - 1);
                 pos[row] = p;
-                if (isReal) {
+                if (i < len) {
                     wSlots[n] = c.slot();
                     wPos[n] = p;
-                    rows[n++] = row;
+                    realIds[n++] = row;
                 }
-                for (int k = 0; k < l; k++) {
-                    maskValues[row * l + k] = k <= p ? 0f : Float.NEGATIVE_INFINITY;
+                if (maskValues != null) {
+                    for (int k = 0; k < l; k++) {
+                        maskValues[row * l + k] = k <= p ? 0f : Float.NEGATIVE_INFINITY;
+                    }
                 }
             }
         }
-        tokenIds = m.create(ids);
-        positions = m.create(pos);
-        writeSlots = m.create(wSlots);
-        writePositions = m.create(wPos);
-        realRows = real == batch * t ? null : m.create(rows);
-        lastRows = m.create(last);
-        slots = m.create(slotIds);
+        NDArray positions = m.create(pos);
+        tokenRows = new NDIndex("{}", m.create(ids));
+        positionRows = new NDIndex("{}", positions);
+        boolean padded = real != rows;
+        // Without padding every row is written at its own position: reuse the positions array.
+        cacheWrite = new NDIndex("{}, :, {}", m.create(wSlots), padded ? m.create(wPos) : positions);
+        realRows = padded ? new NDIndex("{}", m.create(realIds)) : null;
+        lastRows = t == 1 ? null : new NDIndex("{}", m.create(last));
         firstSlot = consecutive ? chunks.get(0).slot() : -1;
-        mask = m.create(maskValues, new Shape(batch, 1, t, l)).toType(maskType, false);
+        cacheGather = consecutive ? null : new NDIndex("{}, :, :{}", m.create(slotIds), l);
+        mask = maskValues == null ? null : m.create(maskValues, new Shape(batch, 1, t, l)).toType(maskType, false);
     }
 }

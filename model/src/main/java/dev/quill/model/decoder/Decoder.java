@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.quill.model.config.ModelConfig;
 import dev.quill.model.weights.Checkpoint;
@@ -86,40 +85,35 @@ public final class Decoder implements AutoCloseable {
         // Every array made during the pass, whichever manager it lands in, closes with the scope.
         try (NDScope scope = new NDScope(); NDManager pass = manager.newSubManager()) {
             BatchLayout layout = new BatchLayout(pass, chunks, type);
-            long b = layout.batch;
-            long t = layout.width;
-            long d = config.hiddenSize();
-            NDArray x = embed.get(new NDIndex("{}", layout.tokenIds));              // (B*T, D)
+            NDArray x = embed.get(layout.tokenRows);                            // (N, D), N = B*T rows
             if (positionEmbed != null) {
-                x = x.add(positionEmbed.get(new NDIndex("{}", layout.positions)));
+                x = x.add(positionEmbed.get(layout.positionRows));
             }
-            x = x.reshape(b, t, d);
-            NDArray[] cosSin = rotary == null ? null : rotary.at(layout);
+            NDArray rotation = rotary == null ? null : rotary.at(layout);       // (N, hd, hd)
             for (int i = 0; i < blocks.size(); i++) {
-                x = blocks.get(i).forward(x, layout, cosSin, cache, i);
+                x = blocks.get(i).forward(x, layout, rotation, cache, i);
             }
-            x = x.reshape(b * t, d);
-            if (!allPositions) {
-                x = x.get(new NDIndex("{}", layout.lastRows));                      // (B, D)
+            if (!allPositions && layout.lastRows != null) {
+                x = x.get(layout.lastRows);                                     // (B, D)
             }
-            NDArray logits = lmHead.apply(finalNorm.apply(x)).toType(DataType.FLOAT32, false);
-            float[] flat = logits.toFloatArray();
-            int rows = (int) logits.getShape().get(0);
-            int v = config.vocabSize();
-            if (allPositions) {
-                int len = chunks.get(0).tokens().length;
-                float[][] out = new float[len][];
-                for (int i = 0; i < len; i++) {
-                    out[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-                }
-                return out;
+            NDArray logits = lmHead.apply(finalNorm.apply(x));                  // (rows, V)
+            if (type != DataType.FLOAT32) {
+                logits = logits.toType(DataType.FLOAT32, false);
             }
-            float[][] out = new float[rows][];
-            for (int i = 0; i < rows; i++) {
-                out[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            }
-            return out;
+            return rows(logits.toFloatArray(), config.vocabSize());
         }
+    }
+
+    /** Splits row-major logits into rows of the vocabulary's size. */
+    private static float[][] rows(float[] flat, int v) {
+        if (flat.length == v) {
+            return new float[][] {flat};
+        }
+        float[][] out = new float[flat.length / v][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+        }
+        return out;
     }
 
     private void check(List<SequenceChunk> chunks) {
@@ -158,5 +152,27 @@ public final class Decoder implements AutoCloseable {
     /** The checkpoint whose mapped memory the weights may point into. */
     Checkpoint checkpoint() {
         return checkpoint;
+    }
+
+    // The parts, for the benchmark's account of what a step reads and multiplies.
+
+    List<Block> blocks() {
+        return blocks;
+    }
+
+    Norm finalNorm() {
+        return finalNorm;
+    }
+
+    Linear lmHead() {
+        return lmHead;
+    }
+
+    NDArray embed() {
+        return embed;
+    }
+
+    NDArray positionEmbed() {
+        return positionEmbed;
     }
 }

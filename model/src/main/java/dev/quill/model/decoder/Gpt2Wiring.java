@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * GPT-2's weight names and layout. Its checkpoints store Conv1D weights as (in, out): they are
- * transposed (a view, no copy) to use the plain (out, in) linear layer everywhere else uses.
+ * GPT-2's weight names and layout. Its checkpoints store Conv1D weights as (in, out), the memory
+ * layout {@link Linear} wants: they are used straight from the mapped file, as (out, in) views.
  */
 final class Gpt2Wiring {
 
@@ -37,7 +37,7 @@ final class Gpt2Wiring {
         for (int i = 0; i < c.numLayers(); i++) {
             blocks.add(block("h." + i + "."));
         }
-        return new Decoder.Parts(wte, wpe, null, blocks, layerNorm("ln_f."), new Linear(wte, null));
+        return new Decoder.Parts(wte, wpe, null, blocks, layerNorm("ln_f."), Linear.outIn(wte));
     }
 
     private Block block(String p) {
@@ -46,15 +46,17 @@ final class Gpt2Wiring {
         Attention attention = new Attention(
                 conv1d(p + "attn.c_attn.", d, 3 * d),
                 conv1d(p + "attn.c_proj.", d, d),
-                c.numHeads(), c.numKvHeads(), c.headDim(), null);
-        Mlp mlp = new Mlp.Gelu(conv1d(p + "mlp.c_fc.", d, inner), conv1d(p + "mlp.c_proj.", inner, d));
+                c.numHeads(), c.numKvHeads(), c.headDim(), attentionScale(), false);
+        Mlp mlp = Mlp.Gelu.of(conv1d(p + "mlp.c_fc.", d, inner), conv1d(p + "mlp.c_proj.", inner, d), m, type);
         return new Block(layerNorm(p + "ln_1."), attention, layerNorm(p + "ln_2."), mlp);
     }
 
     private Linear conv1d(String p, long in, long out) {
-        NDArray stored = load(p + "weight", in, out); // (in, out)
-        NDArray weight = stored.transpose();          // (out, in) view over the same memory
-        return new Linear(weight, load(p + "bias", out));
+        return Linear.inOut(load(p + "weight", in, out), load(p + "bias", out)); // (in, out), from the mapping
+    }
+
+    private NDArray attentionScale() {
+        return m.create((float) (1 / Math.sqrt(c.headDim()))).toType(type, false);
     }
 
     private Norm layerNorm(String p) {

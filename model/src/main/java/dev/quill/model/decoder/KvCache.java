@@ -3,7 +3,6 @@ package dev.quill.model.decoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -48,25 +47,37 @@ public final class KvCache implements AutoCloseable {
         return 2L * keys.length * s.get(1) * s.get(3) * keys[0].getDataType().getNumOfBytes();
     }
 
-    /** Stores the new tokens' keys and values, each (B, T, kvHeads, headDim), at their positions. */
+    /** Stores the new tokens' keys and values, each (N, kvHeads, headDim), at their slots and positions. */
     void write(int layer, BatchLayout layout, NDArray k, NDArray v) {
-        NDIndex at = new NDIndex("{}, :, {}", layout.writeSlots, layout.writePositions);
-        keys[layer].set(at, realRows(layout, k));
-        values[layer].set(at, realRows(layout, v));
+        keys[layer].set(layout.cacheWrite, realRows(layout, k));
+        values[layer].set(layout.cacheWrite, realRows(layout, v));
     }
 
     private static NDArray realRows(BatchLayout layout, NDArray x) {
-        Shape s = x.getShape();
-        NDArray rows = x.reshape(s.get(0) * s.get(1), s.get(2), s.get(3)); // (B*T, kvHeads, headDim)
-        return layout.realRows == null ? rows : rows.get(new NDIndex("{}", layout.realRows));
+        return layout.realRows == null ? x : x.get(layout.realRows); // (R, kvHeads, headDim)
     }
 
-    /** Keys and values of the batch's sequences up to the longest: each (B, kvHeads, L, headDim). */
+    /**
+     * Keys and values of the batch's sequences up to the longest: each (B, kvHeads, L, headDim).
+     * Consecutive slots are read as a view of the cache (no copy); scattered ones are gathered.
+     */
     NDList read(int layer, BatchLayout layout) {
-        NDIndex range = layout.firstSlot >= 0
-                ? new NDIndex(layout.firstSlot + ":" + (layout.firstSlot + layout.batch) + ", :, :" + layout.keyLength)
-                : new NDIndex("{}, :, :{}", layout.slots, layout.keyLength);
-        return new NDList(keys[layer].get(range), values[layer].get(range));
+        if (layout.firstSlot < 0) {
+            return new NDList(keys[layer].get(layout.cacheGather), values[layer].get(layout.cacheGather));
+        }
+        return new NDList(view(keys[layer], layout), view(values[layer], layout));
+    }
+
+    /** cache[firstSlot : firstSlot + B, :, :L] with one split per axis that is not taken whole. */
+    private NDArray view(NDArray cache, BatchLayout layout) {
+        NDArray x = cache;
+        if (layout.batch < slots) {
+            x = x.split(new long[] {layout.firstSlot, layout.firstSlot + layout.batch}, 0).get(1);
+        }
+        if (layout.keyLength < maxLength) {
+            x = x.split(new long[] {layout.keyLength}, 2).get(0);
+        }
+        return x;
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * The Llama family's weight names (Llama, Qwen2, SmolLM, TinyLlama, Mistral). q/k/v and
  * gate/up are fused into one matrix each at load time, so a step runs two products fewer per
- * block; this copies those weights once, off the mapping.
+ * block, and every projection is copied once, off the mapping, into the (in, out) layout that
+ * {@link Linear} wants.
  */
 final class LlamaWiring {
 
@@ -22,7 +23,6 @@ final class LlamaWiring {
     private final Checkpoint ckpt;
     private final NDManager m;
     private final DataType type;
-    private Rotary rotary;
 
     LlamaWiring(ModelConfig c, Checkpoint ckpt, NDManager m, DataType type) {
         this.c = c;
@@ -34,14 +34,15 @@ final class LlamaWiring {
     Decoder.Parts parts() {
         long d = c.hiddenSize();
         NDArray embed = load("model.embed_tokens.weight", c.vocabSize(), d);
-        rotary = new Rotary(m, c, type);
+        Rotary rotary = new Rotary(m, c, type);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {
             blocks.add(block("model.layers." + i + "."));
         }
+        // A tied head multiplies by the embedding as it is (V, D): an (in, out) copy would double it.
         Linear lmHead = c.tieWordEmbeddings() && !ckpt.has("lm_head.weight")
-                ? new Linear(embed, null)
-                : new Linear(load("lm_head.weight", c.vocabSize(), d), null);
+                ? Linear.outIn(embed)
+                : Linear.copiedToInOut(load("lm_head.weight", c.vocabSize(), d), null);
         return new Decoder.Parts(embed, null, rotary, blocks, rms("model.norm.weight"), lmHead);
     }
 
@@ -56,13 +57,13 @@ final class LlamaWiring {
         NDArray qkvBias = c.qkvBias()
                 ? fuse(load(a + "q_proj.bias", q), load(a + "k_proj.bias", kv), load(a + "v_proj.bias", kv))
                 : null;
-        Attention attention = new Attention(new Linear(qkvWeight, qkvBias),
-                new Linear(load(a + "o_proj.weight", d, q), null),
-                c.numHeads(), c.numKvHeads(), c.headDim(), rotary);
+        Attention attention = new Attention(Linear.copiedToInOut(qkvWeight, qkvBias),
+                Linear.copiedToInOut(load(a + "o_proj.weight", d, q), null),
+                c.numHeads(), c.numKvHeads(), c.headDim(), scalar(1 / Math.sqrt(c.headDim())), true);
         String f = p + "mlp.";
         Mlp mlp = new Mlp.SwiGlu(
-                new Linear(fuse(load(f + "gate_proj.weight", inner, d), load(f + "up_proj.weight", inner, d)), null),
-                new Linear(load(f + "down_proj.weight", d, inner), null));
+                Linear.copiedToInOut(fuse(load(f + "gate_proj.weight", inner, d), load(f + "up_proj.weight", inner, d)), null),
+                Linear.copiedToInOut(load(f + "down_proj.weight", d, inner), null));
         return new Block(rms(p + "input_layernorm.weight"), attention, rms(p + "post_attention_layernorm.weight"), mlp);
     }
 
@@ -75,7 +76,11 @@ final class LlamaWiring {
     }
 
     private Norm rms(String name) {
-        return new Norm.Rms(load(name, c.hiddenSize()), (float) c.normEps());
+        return new Norm.Rms(load(name, c.hiddenSize()), scalar(c.normEps()));
+    }
+
+    private NDArray scalar(double value) {
+        return m.create((float) value).toType(type, false);
     }
 
     private NDArray load(String name, long... shape) {

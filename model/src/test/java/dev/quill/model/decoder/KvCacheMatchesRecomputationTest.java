@@ -75,6 +75,51 @@ class KvCacheMatchesRecomputationTest {
         }
     }
 
+    /**
+     * The decode path that builds no mask (one new token each, all sequences the same length): a
+     * single sequence, and two in consecutive slots read as a view of the cache, against full
+     * recomputation at every step and the independent reference at the end.
+     */
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void maskFreeDecodeEqualsFullRecomputation(Family family) throws Exception {
+        TinyModel model = TinyModelFixture.write(dir, family, Dtype.F32, false, 23);
+        Random rnd = new Random(6);
+        for (int[] slots : new int[][] {{1}, {2, 3}}) {
+            try (Decoder decoder = DecoderLoader.load(dir, DecoderOptions.cpu(4, 0))) {
+                List<List<Integer>> seqs = new ArrayList<>();
+                List<SequenceChunk> prefill = new ArrayList<>();
+                for (int slot : slots) {
+                    int[] prompt = DecoderMatchesReferenceTest.randomTokens(rnd, 6, model.vocabSize());
+                    seqs.add(new ArrayList<>(java.util.Arrays.stream(prompt).boxed().toList()));
+                    prefill.add(new SequenceChunk(slot, 0, prompt));
+                }
+                float[][] logits = decoder.forward(prefill);
+                for (int step = 0; step < 24; step++) {
+                    List<SequenceChunk> batch = new ArrayList<>();
+                    for (int i = 0; i < slots.length; i++) {
+                        int next = Logits.argmax(logits[i]);
+                        batch.add(new SequenceChunk(slots[i], seqs.get(i).size(), new int[] {next}));
+                        seqs.get(i).add(next);
+                    }
+                    logits = decoder.forward(batch);
+                    for (int i = 0; i < slots.length; i++) {
+                        int[] whole = seqs.get(i).stream().mapToInt(Integer::intValue).toArray();
+                        float[] recomputed = decoder.forward(List.of(new SequenceChunk(0, 0, whole)))[0];
+                        assertThat(Logits.relativeError(logits[i], recomputed))
+                                .as("%s slots %s step %d sequence %d", family, java.util.Arrays.toString(slots), step, i)
+                                .isLessThan(1e-4);
+                    }
+                }
+                for (int i = 0; i < slots.length; i++) {
+                    int[] whole = seqs.get(i).stream().mapToInt(Integer::intValue).toArray();
+                    assertThat(Logits.relativeError(logits[i], model.reference().nextTokenLogits(whole)))
+                            .isLessThan(1e-4);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Family.class, names = {"LLAMA"})
     void chunkedPrefillEqualsOnePass(Family family) throws Exception {
