@@ -161,13 +161,20 @@ public final class QuillServer {
     public Future<Void> close() {
         draining = true;
         Promise<Void> drained = Promise.promise();
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        vertx.setPeriodic(0, 50, id -> {
-            if (metrics.activeStreams() == 0 || System.nanoTime() > deadline) {
-                vertx.cancelTimer(id);
-                drained.tryComplete();
-            }
-        });
+        awaitDrained(drained, System.nanoTime() + config.shutdownGrace().toNanos());
         return drained.future().compose(v -> http == null ? Future.succeededFuture() : http.close());
+    }
+
+    /**
+     * Polls with one-shot timers. A periodic timer cancelled from its own first run, with an
+     * initial delay of 0 and started off the event loop, can run before Vert.x has stored its
+     * handle: cancelTimer then throws, the promise never completes and close() hangs.
+     */
+    private void awaitDrained(Promise<Void> drained, long deadlineNanos) {
+        if (metrics.activeStreams() == 0 || System.nanoTime() > deadlineNanos) {
+            drained.tryComplete();
+        } else {
+            vertx.setTimer(50, id -> awaitDrained(drained, deadlineNanos));
+        }
     }
 }
