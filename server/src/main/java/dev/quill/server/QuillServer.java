@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The HTTP server: a table of routes over one {@link ChatService}. Handlers run on the server's
@@ -79,6 +80,7 @@ public final class QuillServer {
         r.get("/v1/models").handler(new ModelsHandler(modelName, engine.maxLength())::handle);
         r.route().failureHandler(this::failure);
         r.errorHandler(404, this::failure); // no route matched: the router never reaches failureHandler
+        r.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false)); // web/: the chat page, never stale after an upgrade
         return r;
     }
 
