@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The HTTP server: a table of routes over one {@link ChatService}. Handlers run on the server's
@@ -83,6 +84,7 @@ public final class QuillServer {
         r.post("/v1/completions").handler(openAi::completions);
         r.route().failureHandler(this::failure);
         r.errorHandler(404, this::failure); // no route matched: the router never reaches failureHandler
+        r.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false)); // web/: the chat page, never stale after an upgrade
         return r;
     }
 
@@ -165,19 +167,20 @@ public final class QuillServer {
     public Future<Void> close() {
         draining = true;
         Promise<Void> drained = Promise.promise();
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        if (metrics.activeStreams() == 0) {
-            drained.complete();
-        } else {
-            // Not setPeriodic(0, ...): a zero first delay can run the handler on the event loop before
-            // Vert.x has stored the timer, and cancelTimer(id) then throws, so close() never completed.
-            vertx.setPeriodic(50, id -> {
-                if (metrics.activeStreams() == 0 || System.nanoTime() > deadline) {
-                    vertx.cancelTimer(id);
-                    drained.tryComplete();
-                }
-            });
-        }
+        awaitDrained(drained, System.nanoTime() + config.shutdownGrace().toNanos());
         return drained.future().compose(v -> http == null ? Future.succeededFuture() : http.close());
+    }
+
+    /**
+     * Polls with one-shot timers. A periodic timer cancelled from its own first run, with an
+     * initial delay of 0 and started off the event loop, can run before Vert.x has stored its
+     * handle: cancelTimer then throws, the promise never completes and close() hangs.
+     */
+    private void awaitDrained(Promise<Void> drained, long deadlineNanos) {
+        if (metrics.activeStreams() == 0 || System.nanoTime() > deadlineNanos) {
+            drained.tryComplete();
+        } else {
+            vertx.setTimer(50, id -> awaitDrained(drained, deadlineNanos));
+        }
     }
 }

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +21,7 @@ public final class MemoryConversationStore implements ConversationStore {
     }
 
     private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
+    private final Map<String, ClientList> clients = new ConcurrentHashMap<>();
     private final Duration idleExpiry;
     private final Clock clock;
 
@@ -55,6 +58,30 @@ public final class MemoryConversationStore implements ConversationStore {
     }
 
     @Override
+    public Future<Void> remember(String clientId, String conversationId, String title) {
+        long now = clock.millis();
+        clients.compute(clientId, (id, list) -> {
+            ClientList l = list == null ? new ClientList() : list;
+            l.remember(conversationId, title, now, now - idleExpiry.toMillis());
+            return l;
+        });
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<List<ConversationSummary>> conversations(String clientId) {
+        ClientList list = clients.get(clientId);
+        if (list == null) {
+            return Future.succeededFuture(List.of());
+        }
+        List<ConversationSummary> live = list.newestFirst(clock.millis() - idleExpiry.toMillis());
+        if (live.isEmpty()) {
+            clients.remove(clientId, list); // expired as a whole; a concurrent remember may re-create it
+        }
+        return Future.succeededFuture(live);
+    }
+
+    @Override
     public Future<Void> ping() {
         return Future.succeededFuture();
     }
@@ -66,5 +93,31 @@ public final class MemoryConversationStore implements ConversationStore {
     @Override
     public void close() {
         conversations.clear();
+        clients.clear();
+    }
+
+    /** One client's conversations by id. Guarded by its own monitor. */
+    private static final class ClientList {
+        private final Map<String, ConversationSummary> byId = new HashMap<>();
+        private long lastUpdated; // strictly increasing, so the newest is first even within one millisecond
+
+        synchronized void remember(String conversationId, String title, long now, long staleBefore) {
+            lastUpdated = Math.max(now, lastUpdated + 1);
+            ConversationSummary old = byId.get(conversationId);
+            byId.put(conversationId, new ConversationSummary(conversationId, old == null ? title : old.title(), lastUpdated));
+            byId.values().removeIf(s -> s.updatedMillis() < staleBefore);
+            while (byId.size() > CONVERSATIONS_PER_CLIENT) {
+                byId.values().stream().min(Comparator.comparingLong(ConversationSummary::updatedMillis))
+                        .ifPresent(oldest -> byId.remove(oldest.id()));
+            }
+        }
+
+        synchronized List<ConversationSummary> newestFirst(long staleBefore) {
+            return byId.values().stream()
+                    .filter(s -> s.updatedMillis() >= staleBefore)
+                    .sorted(Comparator.comparingLong(ConversationSummary::updatedMillis).reversed())
+                    .limit(CONVERSATIONS_PER_CLIENT)
+                    .toList();
+        }
     }
 }

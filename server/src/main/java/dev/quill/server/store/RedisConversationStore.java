@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,6 +34,11 @@ import java.util.function.Function;
  * list of messages as JSON, oldest first; {@code quill:conv:{c1}:ids} is the set of their ids. The
  * braces are a Redis Cluster hash tag: both keys land in one slot, so the append script may touch
  * both. Both keys carry the idle expiry, refreshed by every append.
+ *
+ * <p>A client's conversation list, for client {@code k1}: {@code quill:client:{k1}:convs} is a
+ * sorted set of conversation ids scored by update time (epoch ms, Redis's clock, so instances
+ * with skewed clocks still agree on the order), and {@code quill:client:{k1}:titles} a hash of
+ * their titles; hash-tagged, and expiring, the same way.
  *
  * <p>Threading: every method returns at once and never blocks; Lettuce does the I/O on its own
  * threads. Each future completes on the Vert.x context that called the method (captured at call
@@ -65,6 +71,54 @@ public final class RedisConversationStore implements ConversationStore {
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             redis.call('PEXPIRE', KEYS[2], ARGV[3])
             return added
+            """;
+
+    /**
+     * KEYS[1] the client's sorted set, KEYS[2] its title hash; ARGV[1] conversation id, ARGV[2]
+     * title, ARGV[3] idle expiry in ms, ARGV[4] most entries kept. The score is Redis's time, or
+     * one more than the newest score when that is not older (two remembers in one millisecond
+     * still order). Entries older than the idle expiry, and the oldest beyond the bound, go.
+     * Redis 5+ replicates a script's effects, so reading TIME here is allowed.
+     */
+    static final String REMEMBER_SCRIPT = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local top = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+            local score = now
+            if top[2] and tonumber(top[2]) >= score then score = tonumber(top[2]) + 1 end
+            redis.call('ZADD', KEYS[1], string.format('%d', score), ARGV[1])
+            redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+            local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', string.format('(%d', now - tonumber(ARGV[3])))
+            local extra = redis.call('ZCARD', KEYS[1]) - #gone - tonumber(ARGV[4])
+            if extra > 0 then
+              for _, id in ipairs(redis.call('ZRANGE', KEYS[1], #gone, #gone + extra - 1)) do gone[#gone + 1] = id end
+            end
+            if #gone > 0 then
+              redis.call('ZREM', KEYS[1], unpack(gone))
+              redis.call('HDEL', KEYS[2], unpack(gone))
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('PEXPIRE', KEYS[2], ARGV[3])
+            return #gone
+            """;
+
+    /**
+     * KEYS[1] the client's sorted set, KEYS[2] its title hash; ARGV[1] idle expiry in ms, ARGV[2]
+     * most entries returned. Returns a flat list: id, update time, title, id, ... newest first,
+     * leaving out entries older than the idle expiry.
+     */
+    static final String CONVERSATIONS_SCRIPT = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local entries = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', string.format('%d', now - tonumber(ARGV[1])),
+                'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+            local out = {}
+            for i = 1, #entries, 2 do
+              out[#out + 1] = entries[i]
+              out[#out + 1] = entries[i + 1]
+              out[#out + 1] = redis.call('HGET', KEYS[2], entries[i]) or ''
+            end
+            return out
             """;
 
     /**
@@ -153,6 +207,32 @@ public final class RedisConversationStore implements ConversationStore {
     }
 
     @Override
+    public Future<Void> remember(String clientId, String conversationId, String title) {
+        String[] keys = {clientKey(clientId), titlesKey(clientId)};
+        return run(redis -> redis.<Long>eval(REMEMBER_SCRIPT, ScriptOutputType.INTEGER, keys, conversationId, title,
+                        Long.toString(config.idleExpiry().toMillis()), Integer.toString(CONVERSATIONS_PER_CLIENT))
+                .thenApply(dropped -> null));
+    }
+
+    @Override
+    public Future<List<ConversationSummary>> conversations(String clientId) {
+        String[] keys = {clientKey(clientId), titlesKey(clientId)};
+        return run(redis -> redis.<List<Object>>eval(CONVERSATIONS_SCRIPT, ScriptOutputType.MULTI, keys,
+                        Long.toString(config.idleExpiry().toMillis()), Integer.toString(CONVERSATIONS_PER_CLIENT))
+                .thenApply(RedisConversationStore::summaries));
+    }
+
+    private static List<ConversationSummary> summaries(List<Object> flat) {
+        List<ConversationSummary> out = new ArrayList<>(flat.size() / 3);
+        for (int i = 0; i + 2 < flat.size(); i += 3) {
+            // a score is a double on the wire; ours are whole milliseconds
+            out.add(new ConversationSummary((String) flat.get(i), (String) flat.get(i + 2),
+                    (long) Double.parseDouble((String) flat.get(i + 1))));
+        }
+        return out;
+    }
+
+    @Override
     public Future<Void> ping() {
         return run(redis -> redis.ping().thenApply(pong -> null));
     }
@@ -165,6 +245,16 @@ public final class RedisConversationStore implements ConversationStore {
     /** The key of a conversation's set of message ids. */
     String idsKey(String conversationId) {
         return listKey(conversationId) + ":ids";
+    }
+
+    /** The key of a client's sorted set of conversation ids, scored by update time. */
+    String clientKey(String clientId) {
+        return config.keyPrefix() + "client:{" + clientId + "}:convs";
+    }
+
+    /** The key of a client's hash of conversation titles. */
+    String titlesKey(String clientId) {
+        return config.keyPrefix() + "client:{" + clientId + "}:titles";
     }
 
     /**

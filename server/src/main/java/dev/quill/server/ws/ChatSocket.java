@@ -12,6 +12,7 @@ import dev.quill.server.chat.ChatService;
 import dev.quill.server.chat.ChatSink;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.ConversationStore;
+import dev.quill.server.store.ConversationSummary;
 import dev.quill.server.store.StoredMessage;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
@@ -23,11 +24,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * One browser connection speaking the typed JSON protocol of DESIGN.md. Client: {@code chat},
- * {@code cancel}, {@code history}. Server: {@code start}, {@code delta}, {@code done},
- * {@code error}, {@code history}. Several conversations may stream at once, up to a limit.
+ * {@code cancel}, {@code history}, {@code conversations}. Server: {@code start}, {@code delta},
+ * {@code done}, {@code error}, {@code history}, {@code conversations}. Several conversations may
+ * stream at once, up to a limit. A chat that names its {@code client} (the page's id, kept in its
+ * local storage) is remembered in that client's conversation list.
  *
  * <p>Confined to the socket's event loop: every field is touched only there.
  */
@@ -36,6 +40,9 @@ public final class ChatSocket {
     /** Settings a socket needs from the server. */
     public record Limits(int maxFrameBytes, int maxStreams, int defaultMaxTokens, String modelName) {
     }
+
+    /** What a client id may be: it becomes part of store keys, so no braces, spaces or separators. */
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final ServerWebSocket ws;
     private final ChatService chat;
@@ -85,7 +92,8 @@ public final class ChatSocket {
                 case "chat" -> onChat(id, msg);
                 case "cancel" -> onCancel(id);
                 case "history" -> onHistory(msg);
-                default -> error(id, "unknown_type", "type must be chat, cancel or history");
+                case "conversations" -> onConversations(msg);
+                default -> error(id, "unknown_type", "type must be chat, cancel, history or conversations");
             }
         } catch (ApiException e) {
             error(id, e.error().code(), e.getMessage());
@@ -112,6 +120,7 @@ public final class ChatSocket {
         if (conv != null && !(conv instanceof String)) {
             throw new ApiException(ApiError.invalid("conversation must be a string", "conversation"));
         }
+        String client = clientId(msg);
         String conversation = conv == null ? ChatService.newConversationId() : (String) conv;
         JsonObject rawParams = msg.getValue("params") instanceof JsonObject p ? p : null;
         SocketParams.Parsed parsed = SocketParams.parse(rawParams, limits.defaultMaxTokens());
@@ -129,10 +138,17 @@ public final class ChatSocket {
             if (ar.failed()) {
                 release(id);
                 error(id, ChatErrors.of(ar.cause()).code(), ChatErrors.of(ar.cause()).message());
-            } else if (!active.containsKey(id) || closed) {
-                ar.result().cancel(); // cancelled or disconnected while it was starting
             } else {
-                active.put(id, ar.result());
+                if (!active.containsKey(id) || closed) {
+                    ar.result().cancel(); // cancelled or disconnected while it was starting
+                } else {
+                    active.put(id, ar.result());
+                }
+                if (client != null) {
+                    // The turn is stored and running; a list that misses it is not worth failing
+                    // the answer for, and the page lists the conversation it is in anyway.
+                    store.remember(client, conversation, ConversationSummary.titleOf(content));
+                }
             }
         });
     }
@@ -164,6 +180,36 @@ public final class ChatSocket {
             }
             send(new JsonObject().put("type", "history").put("conversation", conversation).put("messages", messages));
         });
+    }
+
+    private void onConversations(JsonObject msg) {
+        String client = clientId(msg);
+        if (client == null) {
+            throw new ApiException(ApiError.invalid("conversations needs a client id", "client"));
+        }
+        store.conversations(client).onComplete(ar -> {
+            if (ar.failed()) {
+                error(null, ChatErrors.of(ar.cause()).code(), ChatErrors.of(ar.cause()).message());
+                return;
+            }
+            JsonArray items = new JsonArray();
+            for (ConversationSummary c : ar.result()) {
+                items.add(new JsonObject().put("id", c.id()).put("title", c.title()).put("updated", c.updatedMillis()));
+            }
+            send(new JsonObject().put("type", "conversations").put("items", items));
+        });
+    }
+
+    /** The message's {@code client}, or null when it has none; refused when it is not a valid id. */
+    private static String clientId(JsonObject msg) {
+        Object client = msg.getValue("client");
+        if (client == null) {
+            return null;
+        }
+        if (!(client instanceof String s) || !CLIENT_ID.matcher(s).matches()) {
+            throw new ApiException(ApiError.invalid("client must be 1 to 64 letters, digits, '-' or '_'", "client"));
+        }
+        return s;
     }
 
     private void onClose() {

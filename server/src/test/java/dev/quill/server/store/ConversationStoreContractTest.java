@@ -13,9 +13,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -136,7 +139,7 @@ abstract class ConversationStoreContractTest {
     @Test
     void futuresCompleteOnTheCallersContext(Vertx vertx, VertxTestContext ctx) {
         Context caller = vertx.getOrCreateContext();
-        Checkpoint completions = ctx.checkpoint(3);
+        Checkpoint completions = ctx.checkpoint(5);
         String conv = newId();
         caller.runOnContext(start -> {
             store.ping().onComplete(ctx.succeeding(v -> onCaller(ctx, caller, completions)));
@@ -144,7 +147,116 @@ abstract class ConversationStoreContractTest {
                     .onComplete(ctx.succeeding(v -> onCaller(ctx, caller, completions)))
                     .compose(v -> store.history(conv))
                     .onComplete(ctx.succeeding(h -> onCaller(ctx, caller, completions)));
+            String client = newId();
+            store.remember(client, conv, "a title")
+                    .onComplete(ctx.succeeding(v -> onCaller(ctx, caller, completions)))
+                    .compose(v -> store.conversations(client))
+                    .onComplete(ctx.succeeding(list -> onCaller(ctx, caller, completions)));
         });
+    }
+
+    @Test
+    void aClientsConversationsAreListedMostRecentFirst(VertxTestContext ctx) {
+        String client = newId();
+        String a = newId();
+        String b = newId();
+        String c = newId();
+        // all within one millisecond, as likely as not: the order must still be the order of the calls
+        store.remember(client, a, "first")
+                .compose(v -> store.remember(client, b, "second"))
+                .compose(v -> store.remember(client, c, "third"))
+                .compose(v -> store.conversations(client))
+                .onComplete(ctx.succeeding(list -> ctx.verify(() -> {
+                    assertThat(list).extracting(ConversationSummary::id).containsExactly(c, b, a);
+                    assertThat(list).extracting(ConversationSummary::title).containsExactly("third", "second", "first");
+                    assertThat(list).extracting(ConversationSummary::updatedMillis).isSortedAccordingTo(Comparator.reverseOrder())
+                            .doesNotHaveDuplicates();
+                })))
+                .compose(v -> store.remember(client, a, "a later message"))
+                .compose(v -> store.conversations(client))
+                .onComplete(ctx.succeeding(list -> ctx.verify(() -> {
+                    assertThat(list).extracting(ConversationSummary::id).containsExactly(a, c, b);
+                    assertThat(list.get(0).title()).as("the title stays the first one").isEqualTo("first");
+                    assertThat(list).hasSize(3);
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void theConversationsOfAnUnknownClientAreNone(VertxTestContext ctx) {
+        store.conversations(newId()).onComplete(ctx.succeeding(list -> ctx.verify(() -> {
+            assertThat(list).isEmpty();
+            ctx.completeNow();
+        })));
+    }
+
+    @Test
+    void clientsHaveTheirOwnLists(VertxTestContext ctx) {
+        String alice = newId();
+        String bob = newId();
+        String shared = newId();
+        String own = newId();
+        store.remember(alice, shared, "from alice")
+                .compose(v -> store.remember(bob, shared, "from bob"))
+                .compose(v -> store.remember(bob, own, "bob only"))
+                .compose(v -> Future.all(store.conversations(alice), store.conversations(bob)))
+                .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+                    List<ConversationSummary> a = both.resultAt(0);
+                    List<ConversationSummary> b = both.resultAt(1);
+                    assertThat(a).extracting(ConversationSummary::id).containsExactly(shared);
+                    assertThat(a.get(0).title()).isEqualTo("from alice");
+                    assertThat(b).extracting(ConversationSummary::id).containsExactly(own, shared);
+                    assertThat(b.get(1).title()).isEqualTo("from bob");
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void aListKeepsOnlyTheMostRecentConversations(VertxTestContext ctx) {
+        String client = newId();
+        int over = 5;
+        List<String> ids = IntStream.range(0, ConversationStore.CONVERSATIONS_PER_CLIENT + over).mapToObj(i -> newId()).toList();
+        Future<Void> chain = Future.succeededFuture();
+        for (String id : ids) {
+            chain = chain.compose(v -> store.remember(client, id, "title " + id));
+        }
+        chain.compose(v -> store.conversations(client))
+                .onComplete(ctx.succeeding(list -> ctx.verify(() -> {
+                    List<String> newestFirst = new ArrayList<>(ids.subList(over, ids.size()));
+                    Collections.reverse(newestFirst);
+                    assertThat(list).extracting(ConversationSummary::id).containsExactlyElementsOf(newestFirst);
+                    assertThat(list).allSatisfy(s -> assertThat(s.title()).isEqualTo("title " + s.id()));
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void anIdleClientListExpires(Vertx vertx, VertxTestContext ctx) {
+        Duration expiry = shortExpiry();
+        ConversationStore shortLived = open(expiry);
+        String client = newId();
+        String conv = newId();
+        shortLived.ping()
+                .compose(v -> shortLived.remember(client, conv, "soon gone"))
+                .compose(v -> shortLived.conversations(client))
+                .onComplete(ctx.succeeding(before -> ctx.verify(() ->
+                        assertThat(before).extracting(ConversationSummary::id).containsExactly(conv))))
+                .compose(before -> {
+                    elapse(expiry.plusMillis(1));
+                    return awaitConversations(vertx, shortLived, client, System.nanoTime() + expiry.multipliedBy(10).toNanos());
+                })
+                .onComplete(ctx.succeeding(after -> ctx.verify(() -> {
+                    assertThat(after).as("the list after %s idle", expiry).isEmpty();
+                    ctx.completeNow();
+                })));
+    }
+
+    /** Polls a client's list until it is empty or the deadline has passed; returns the last list seen. */
+    private static Future<List<ConversationSummary>> awaitConversations(Vertx vertx, ConversationStore s, String client,
+                                                                        long deadlineNanos) {
+        return s.conversations(client).compose(list -> list.isEmpty() || System.nanoTime() > deadlineNanos
+                ? Future.succeededFuture(list)
+                : vertx.timer(20).compose(v -> awaitConversations(vertx, s, client, deadlineNanos)));
     }
 
     private static void onCaller(VertxTestContext ctx, Context caller, Checkpoint checkpoint) {

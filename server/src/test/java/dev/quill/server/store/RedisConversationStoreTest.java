@@ -129,6 +129,47 @@ class RedisConversationStoreTest extends ConversationStoreContractTest {
                 })));
     }
 
+    @Test
+    void aClientListIsAHashTaggedSortedSetWithATitleHashAndBothExpire(VertxTestContext ctx) {
+        String client = newId();
+        String conv = newId();
+        String convs = PREFIX + "client:{" + client + "}:convs";
+        String titles = PREFIX + "client:{" + client + "}:titles";
+        store.remember(client, conv, "hello").onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+            assertThat(redisStore().clientKey(client)).isEqualTo(convs);
+            assertThat(redisStore().titlesKey(client)).isEqualTo(titles);
+            assertThat(redis.type(convs)).isEqualTo("zset");
+            assertThat(redis.type(titles)).isEqualTo("hash");
+            assertThat(redis.zscore(convs, conv)).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000.0));
+            assertThat(redis.hget(titles, conv)).isEqualTo("hello");
+            assertThat(redis.pttl(convs)).isBetween(1L, LONG_EXPIRY.toMillis());
+            assertThat(redis.pttl(titles)).isBetween(1L, LONG_EXPIRY.toMillis());
+            ctx.completeNow();
+        })));
+    }
+
+    /** Entries that outlived the idle expiry (the key itself kept alive by newer ones) are neither listed nor kept. */
+    @Test
+    void staleEntriesOfALiveListAreDroppedWithTheirTitles(VertxTestContext ctx) {
+        String client = newId();
+        String old = newId();
+        String fresh = newId();
+        store.remember(client, old, "old")
+                .compose(v -> {
+                    redis.zadd(redisStore().clientKey(client), System.currentTimeMillis() - LONG_EXPIRY.toMillis() - 1_000, old);
+                    return store.conversations(client);
+                })
+                .onComplete(ctx.succeeding(list -> ctx.verify(() -> assertThat(list).isEmpty())))
+                .compose(list -> store.remember(client, fresh, "fresh"))
+                .compose(v -> store.conversations(client))
+                .onComplete(ctx.succeeding(list -> ctx.verify(() -> {
+                    assertThat(list).extracting(ConversationSummary::id).containsExactly(fresh);
+                    assertThat(redis.zcard(redisStore().clientKey(client))).isEqualTo(1);
+                    assertThat(redis.hexists(redisStore().titlesKey(client), old)).isFalse();
+                    ctx.completeNow();
+                })));
+    }
+
     /** Should the list go (expired a moment before its id set), the conversation restarts clean. */
     @Test
     void aStaleIdSetDoesNotSwallowMessagesOfARecreatedConversation(VertxTestContext ctx) {

@@ -154,4 +154,43 @@ class ChatSocketTest {
             ws.nextOf("done", null);
         }
     }
+
+    @Test
+    void aChatWithAClientIsListedInItsConversationsNewestFirst() throws Exception {
+        String client = "k-" + java.util.UUID.randomUUID();
+        try (WsClient ws = connect()) {
+            ws.send(chat("t1", null, "  What is\n a fox?  ", 2).put("client", client));
+            String first = ws.nextOf("start", "t1").getString("conversation");
+            ws.nextOf("done", "t1");
+            ws.send(chat("t2", null, "x".repeat(100), 2).put("client", client));
+            String second = ws.nextOf("start", "t2").getString("conversation");
+            ws.nextOf("done", "t2");
+            ws.send(chat("t3", first, "and a dog?", 2).put("client", client)); // continuing moves it up
+            ws.nextOf("done", "t3");
+
+            ws.send(new JsonObject().put("type", "conversations").put("client", client));
+            JsonArray items = ws.nextOf("conversations", null).getJsonArray("items");
+            assertThat(items).hasSize(2);
+            JsonObject top = items.getJsonObject(0);
+            assertThat(top.getString("id")).isEqualTo(first);
+            assertThat(top.getString("title")).isEqualTo("What is a fox?");
+            assertThat(top.getLong("updated")).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
+            assertThat(items.getJsonObject(1).getString("id")).isEqualTo(second);
+            assertThat(items.getJsonObject(1).getString("title")).hasSize(60).endsWith("x…");
+        }
+    }
+
+    @Test
+    void conversationsNeedsAValidClientId() throws Exception {
+        try (WsClient ws = connect()) {
+            ws.send(new JsonObject().put("type", "conversations"));
+            assertThat(ws.nextOf("error", null).getString("code")).isEqualTo("invalid_request");
+            ws.send(new JsonObject().put("type", "conversations").put("client", "a}b"));
+            assertThat(ws.nextOf("error", null).getString("code")).isEqualTo("invalid_request");
+            ws.send(chat("bad", null, "hi", 2).put("client", 42));
+            assertThat(ws.nextOf("error", "bad").getString("code")).isEqualTo("invalid_request");
+            ws.send(new JsonObject().put("type", "conversations").put("client", "never-seen"));
+            assertThat(ws.nextOf("conversations", null).getJsonArray("items")).isEmpty();
+        }
+    }
 }

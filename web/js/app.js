@@ -1,0 +1,343 @@
+// The chat page: one WebSocket to Quill, the conversation list from the server, the open
+// conversation's history and its streaming answers. Protocol: README.md, "WebSocket protocol".
+
+import { QuillSocket, socketUrl } from './socket.js';
+import { clientId, loadSettings, saveSettings, params, EMPTY_SETTINGS } from './prefs.js';
+import { describeError } from './errors.js';
+import {
+  messageElement, setContent, setStreaming, setFinished, setFailed, renderConversationList,
+} from './view.js';
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  list: $('conversation-list'), listEmpty: $('conversation-empty'), newChat: $('new-chat'),
+  title: $('conversation-title'), status: $('status'), retry: $('retry'),
+  banner: $('banner'), bannerText: $('banner-text'), bannerClose: $('banner-close'),
+  messages: $('messages'), form: $('composer'), input: $('input'), send: $('send'), stop: $('stop'),
+  settingsToggle: $('settings-toggle'), settings: $('settings'), settingsForm: $('settings-form'),
+  system: $('system'), systemNote: $('system-note'),
+};
+
+const client = clientId();
+const socket = new QuillSocket(socketUrl(location));
+
+const state = {
+  conversation: null, // the open conversation's id; null for a new chat not yet started
+  view: 0, // counts opened views, so a start that arrives after the user moved on changes nothing
+  settings: { ...EMPTY_SETTINGS }, // the open conversation's (or the new chat's draft)
+  started: false, // whether the open conversation has messages: its system prompt is then fixed
+  conversations: [], // the server's list, newest first
+  chats: new Map(), // chat id -> {id, view, conversation, content, article, text, started}
+};
+let chatCounter = 0;
+
+// ---- opening conversations ----
+
+function conversationFromHash() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  return id || null;
+}
+
+function openConversation(id, { push = true } = {}) {
+  if (push && id !== conversationFromHash()) {
+    history.pushState(null, '', id ? `#${encodeURIComponent(id)}` : location.pathname + location.search);
+  }
+  const previous = state.settings;
+  state.conversation = id;
+  state.view++;
+  state.started = false;
+  // a new chat keeps the sampling settings of the one before it, but starts without a system prompt
+  state.settings = id ? loadSettings(id) : { ...previous, system: '' };
+  ui.messages.replaceChildren();
+  if (id) {
+    ui.messages.append(note('Loading the conversation…'));
+    requestHistory();
+  } else {
+    ui.messages.append(note('Ask anything. Answers stream in as they are written.'));
+  }
+  showSettings();
+  renderList();
+  updateComposer();
+}
+
+function requestHistory() {
+  if (state.conversation) socket.send({ type: 'history', conversation: state.conversation });
+}
+
+function showHistory(frame) {
+  if (frame.conversation !== state.conversation) return; // the user has moved on
+  ui.messages.replaceChildren();
+  for (const m of frame.messages) {
+    const article = messageElement(m.role, m.content);
+    if (m.role === 'assistant') setFinished(article, m.finish_reason, null, null);
+    if (m.role === 'system') showFixedSystemPrompt(m.content);
+    ui.messages.append(article);
+  }
+  state.started = frame.messages.length > 0;
+  for (const chat of state.chats.values()) {
+    if (chat.conversation === state.conversation) ui.messages.append(chat.article); // still being written
+  }
+  if (!frame.messages.length && !liveChat()) {
+    ui.messages.append(note('This conversation is empty, or it has expired. A message starts it again.'));
+  }
+  showSettings();
+  scrollToEnd(true);
+  updateComposer();
+}
+
+function note(text) {
+  const p = document.createElement('p');
+  p.className = 'note';
+  p.textContent = text;
+  return p;
+}
+
+// ---- sending and streaming ----
+
+function send() {
+  const content = ui.input.value;
+  if (!content.trim() || liveChat()) return;
+  const id = `c${Date.now().toString(36)}-${++chatCounter}`;
+  const frame = { type: 'chat', id, client, content, params: params(state.settings) };
+  const system = state.settings.system.trim();
+  if (state.conversation) {
+    frame.conversation = state.conversation;
+  }
+  if (!state.started && system) frame.system = system; // the first message of a conversation carries it
+  if (!socket.send(frame)) {
+    showBanner(describeError('disconnected'));
+    return;
+  }
+  ui.messages.querySelectorAll('.note').forEach((n) => n.remove());
+  if (frame.system) ui.messages.append(messageElement('system', system));
+  ui.messages.append(messageElement('user', content));
+  const article = messageElement('assistant');
+  setStreaming(article);
+  ui.messages.append(article);
+  state.chats.set(id, {
+    id, view: state.view, conversation: state.conversation, settings: state.settings, content, article, text: '', started: false,
+  });
+  state.started = true;
+  ui.input.value = '';
+  resizeInput();
+  showSettings();
+  updateComposer();
+  scrollToEnd(true);
+}
+
+/** The chat being written in the open view, if any: one answer at a time per conversation. */
+function liveChat() {
+  for (const chat of state.chats.values()) {
+    if (chat.view === state.view || (state.conversation && chat.conversation === state.conversation)) return chat;
+  }
+  return null;
+}
+
+function stop() {
+  const chat = liveChat();
+  if (chat && socket.send({ type: 'cancel', id: chat.id })) {
+    chat.article.querySelector('.meta').textContent = 'Stopping…';
+  }
+}
+
+function onStart(frame) {
+  const chat = state.chats.get(frame.id);
+  if (!chat) return;
+  chat.started = true;
+  chat.conversation = frame.conversation;
+  chat.article.dataset.model = frame.model ?? '';
+  if (chat.view === state.view && state.conversation === null) {
+    // the server named the new chat: it is now this conversation, with the draft settings
+    state.conversation = frame.conversation;
+    history.replaceState(null, '', `#${encodeURIComponent(frame.conversation)}`);
+  }
+  saveSettings(frame.conversation, chat.view === state.view ? state.settings : chat.settings);
+  const known = state.conversations.find((c) => c.id === frame.conversation);
+  state.conversations = [
+    { id: frame.conversation, title: known?.title ?? titleOf(chat.content), updated: Date.now() },
+    ...state.conversations.filter((c) => c.id !== frame.conversation),
+  ];
+  renderList();
+}
+
+/** As the server makes a title (ConversationSummary.titleOf), until its list arrives. */
+function titleOf(content) {
+  const line = content.trim().replace(/\s+/g, ' ');
+  const chars = Array.from(line);
+  return chars.length <= 60 ? line : `${chars.slice(0, 59).join('').trimEnd()}…`;
+}
+
+function onDelta(frame) {
+  const chat = state.chats.get(frame.id);
+  if (!chat) return;
+  chat.text += frame.text;
+  if (!chat.frame) {
+    // re-render at most once a frame: tokens can arrive faster than the screen refreshes
+    chat.frame = requestAnimationFrame(() => {
+      chat.frame = 0;
+      setContent(chat.article, chat.text);
+      scrollToEnd(false);
+    });
+  }
+}
+
+function onDone(frame) {
+  const chat = endChat(frame.id);
+  if (!chat) return;
+  setFinished(chat.article, frame.finish_reason, frame.timings, frame.usage);
+  scrollToEnd(false);
+  socket.send({ type: 'conversations', client }); // the server's order and titles
+}
+
+function onError(frame) {
+  // An error without an id answers the oldest chat not yet started, when that is what it is about
+  // (a message too large is refused before the server can read its id).
+  let id = frame.id;
+  if (!id && ['payload_too_large', 'invalid_json'].includes(frame.code)) {
+    id = [...state.chats.values()].find((c) => !c.started)?.id;
+  }
+  if (frame.code === 'unknown_id') return; // a Stop that crossed the answer's end
+  const chat = id ? endChat(id) : null;
+  if (!chat) {
+    showBanner(describeError(frame.code, frame.message));
+    return;
+  }
+  setFailed(chat.article, describeError(frame.code, frame.message));
+  if (!chat.started && frame.code === 'payload_too_large' && !ui.input.value) {
+    ui.input.value = chat.content; // not sent: give it back to shorten
+    resizeInput();
+  }
+}
+
+function endChat(id) {
+  const chat = state.chats.get(id);
+  if (!chat) return null;
+  state.chats.delete(id);
+  cancelAnimationFrame(chat.frame);
+  setContent(chat.article, chat.text);
+  updateComposer();
+  return chat;
+}
+
+// ---- the connection ----
+
+socket.addEventListener('open', () => {
+  setStatus('connected', 'Connected');
+  socket.send({ type: 'conversations', client });
+  requestHistory();
+  updateComposer();
+});
+
+socket.addEventListener('close', (e) => {
+  const seconds = Math.max(1, Math.round(e.detail.retryInMs / 1000));
+  setStatus('disconnected', `Disconnected — reconnecting in ${seconds} s`);
+  // the server cancels what a closed socket was streaming (and stores it as cancelled)
+  for (const id of [...state.chats.keys()]) setFailed(endChat(id).article, describeError('disconnected'));
+  updateComposer();
+});
+
+socket.addEventListener('message', (e) => {
+  const frame = e.detail;
+  switch (frame.type) {
+    case 'start': onStart(frame); break;
+    case 'delta': onDelta(frame); break;
+    case 'done': onDone(frame); break;
+    case 'error': onError(frame); break;
+    case 'history': showHistory(frame); break;
+    case 'conversations':
+      state.conversations = frame.items;
+      renderList();
+      break;
+    default: break; // a newer server's message this page does not know
+  }
+});
+
+function setStatus(name, text) {
+  ui.status.dataset.state = name;
+  ui.status.textContent = text;
+  ui.retry.hidden = name !== 'disconnected';
+}
+
+function showBanner(text) {
+  ui.bannerText.textContent = text;
+  ui.banner.hidden = false;
+}
+
+// ---- the rest of the page ----
+
+function renderList() {
+  renderConversationList(ui.list, state.conversations, state.conversation, (id) => openConversation(id));
+  ui.listEmpty.hidden = state.conversations.length > 0;
+  const current = state.conversations.find((c) => c.id === state.conversation);
+  ui.title.textContent = state.conversation ? (current?.title ?? 'Conversation') : 'New chat';
+}
+
+function updateComposer() {
+  const live = liveChat();
+  ui.stop.hidden = !live;
+  ui.send.hidden = !!live;
+  ui.send.disabled = !socket.open;
+}
+
+function showSettings() {
+  for (const key of Object.keys(EMPTY_SETTINGS)) ui.settingsForm.elements[key].value = state.settings[key] ?? '';
+  ui.system.readOnly = state.started;
+  ui.systemNote.textContent = state.started
+    ? 'Fixed once a conversation has started; start a new chat to change it.'
+    : 'Sent with the first message of a conversation.';
+}
+
+function showFixedSystemPrompt(text) {
+  state.settings = { ...state.settings, system: text };
+}
+
+function scrollToEnd(always) {
+  const m = ui.messages;
+  if (always || m.scrollHeight - m.scrollTop - m.clientHeight < 120) m.scrollTop = m.scrollHeight; // unless the reader scrolled up
+}
+
+function resizeInput() {
+  ui.input.style.height = 'auto';
+  ui.input.style.height = `${Math.min(ui.input.scrollHeight, 240)}px`;
+}
+
+ui.form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  send();
+});
+ui.input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    send();
+  } else if (e.key === 'Escape' && liveChat()) {
+    stop();
+  }
+});
+ui.input.addEventListener('input', resizeInput);
+ui.stop.addEventListener('click', stop);
+ui.newChat.addEventListener('click', () => {
+  openConversation(null);
+  ui.input.focus();
+});
+ui.retry.addEventListener('click', () => socket.retryNow());
+ui.bannerClose.addEventListener('click', () => { ui.banner.hidden = true; });
+ui.settingsToggle.addEventListener('click', () => {
+  const open = ui.settings.hidden;
+  ui.settings.hidden = !open;
+  ui.settingsToggle.setAttribute('aria-expanded', String(open));
+  if (open) ui.settingsForm.elements.temperature.focus();
+});
+ui.settingsForm.addEventListener('input', () => {
+  const values = Object.fromEntries(Object.keys(EMPTY_SETTINGS).map((k) => [k, ui.settingsForm.elements[k].value]));
+  if (state.started) values.system = state.settings.system;
+  state.settings = values;
+  if (state.conversation) saveSettings(state.conversation, values);
+});
+ui.settingsForm.addEventListener('submit', (e) => e.preventDefault());
+window.addEventListener('hashchange', () => {
+  const id = conversationFromHash();
+  if (id !== state.conversation) openConversation(id, { push: false });
+});
+
+openConversation(conversationFromHash(), { push: false });
+socket.connect();
