@@ -301,6 +301,16 @@ class OpenAiFramingTest {
         }
 
         @Override
+        public Future<Void> remember(String clientId, String conversationId, String title) {
+            return inner.remember(clientId, conversationId, title);
+        }
+
+        @Override
+        public Future<List<dev.quill.server.store.ConversationSummary>> conversations(String clientId) {
+            return inner.conversations(clientId);
+        }
+
+        @Override
         public Future<Void> ping() {
             return inner.ping();
         }
