@@ -134,13 +134,9 @@ public final class Engine implements AutoCloseable {
             }
             return;
         }
-        List<SequenceChunk> batch = new ArrayList<>(plan.chunks().size());
-        for (StepPlan.Chunk c : plan.chunks()) {
-            batch.add(new SequenceChunk(c.sequence().slot, c.start(), c.tokens()));
-        }
         float[][] logits;
         try {
-            logits = decoder.forward(batch);
+            logits = forward(plan);
         } catch (RuntimeException e) {
             scheduler.failAll(plan, new EngineError(EngineError.Code.INTERNAL, "model step failed: " + e.getMessage(), e));
             return;
@@ -155,6 +151,35 @@ public final class Engine implements AutoCloseable {
         scheduler.update(plan, sampled);
         metrics.steps.increment();
         publishGauges();
+    }
+
+    /**
+     * Runs the plan's chunks: all one-token decodes in one batched pass, and each prompt chunk in
+     * a pass of its own. One padded pass for both would compute every decode row as wide as the
+     * longest prompt chunk (16 decodes beside a 128-token chunk: 2048 rows for 143 tokens).
+     */
+    private float[][] forward(StepPlan plan) {
+        List<StepPlan.Chunk> chunks = plan.chunks();
+        float[][] logits = new float[chunks.size()][];
+        List<SequenceChunk> decodes = new ArrayList<>();
+        List<Integer> decodeRows = new ArrayList<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            StepPlan.Chunk c = chunks.get(i);
+            SequenceChunk sc = new SequenceChunk(c.sequence().slot, c.start(), c.tokens());
+            if (c.tokens().length == 1) {
+                decodes.add(sc);
+                decodeRows.add(i);
+            } else {
+                logits[i] = decoder.forward(List.of(sc))[0];
+            }
+        }
+        if (!decodes.isEmpty()) {
+            float[][] out = decoder.forward(decodes);
+            for (int j = 0; j < out.length; j++) {
+                logits[decodeRows.get(j)] = out[j];
+            }
+        }
+        return logits;
     }
 
     private void publishGauges() {
