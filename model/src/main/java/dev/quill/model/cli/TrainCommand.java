@@ -39,6 +39,7 @@ public final class TrainCommand {
               --warmup N              linear warm-up steps (default %d)
               --weight-decay X        AdamW weight decay on matrices (default %s)
               --clip X                largest gradient norm (default %s)
+              --dropout X             dropout on embeddings and block outputs while training (default %s)
               --two-turn X            two-turn conversations added, as a fraction of the corpus's (default %s)
               --seed N                weights, data order (default %d)
               --save-every N          steps between checkpoints, 0 = only at the end (default %d)
@@ -49,7 +50,7 @@ public final class TrainCommand {
             """;
 
     private static final Set<String> WITH_VALUE = Set.of("corpus", "out", "vocab", "layers", "hidden", "heads",
-            "intermediate", "context", "steps", "seq-len", "batch", "lr", "min-lr", "warmup", "weight-decay", "clip",
+            "intermediate", "context", "steps", "seq-len", "batch", "lr", "min-lr", "warmup", "weight-decay", "clip", "dropout",
             "two-turn", "seed", "save-every", "dtype", "device", "threads", "interop-threads");
     private static final Set<String> FLAGS = Set.of("help");
 
@@ -59,7 +60,7 @@ public final class TrainCommand {
     static String usage() {
         TrainOptions d = TrainOptions.defaults(null, null);
         return USAGE.formatted(d.vocab(), d.layers(), d.hidden(), d.heads(), d.context(), d.steps(), d.seqLen(),
-                d.batch(), d.lr(), d.minLr(), d.warmup(), d.weightDecay(), d.clip(), d.twoTurn(), d.seed(),
+                d.batch(), d.lr(), d.minLr(), d.warmup(), d.weightDecay(), d.clip(), d.dropout(), d.twoTurn(), d.seed(),
                 d.saveEvery(), TorchThreads.DEFAULT_INTRA_OP, TorchThreads.DEFAULT_INTER_OP);
     }
 
@@ -127,6 +128,7 @@ public final class TrainCommand {
                 a.integer("warmup") != null ? a.integer("warmup") : d.warmup(),
                 a.number("weight-decay") != null ? a.number("weight-decay") : d.weightDecay(),
                 a.number("clip") != null ? a.number("clip") : d.clip(),
+                a.number("dropout") != null ? a.number("dropout") : d.dropout(),
                 a.number("two-turn") != null ? a.number("two-turn") : d.twoTurn(),
                 a.integer("seed") != null ? a.integer("seed") : d.seed(),
                 a.integer("save-every") != null ? a.integer("save-every") : d.saveEvery(),

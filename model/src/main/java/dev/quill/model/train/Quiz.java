@@ -80,7 +80,12 @@ public final class Quiz {
             for (Question q : questions) {
                 CompletableFuture<String> done = new CompletableFuture<>();
                 int[] prompt = model.encodeChat(List.of(new ChatMessage("user", q.text())), null);
-                engine.submit(new GenerationRequest(prompt, greedy, new Collect(done)));
+                int room = Math.min(maxTokens, engine.maxLength() - prompt.length); // a small context bounds the answer
+                if (room <= 0) {
+                    done.complete("");
+                } else {
+                    engine.submit(new GenerationRequest(prompt, greedy.toBuilder().maxTokens(room).build(), new Collect(done)));
+                }
                 answers.add(done);
             }
             List<Answer> out = new ArrayList<>();

@@ -23,6 +23,7 @@ import java.nio.file.Path;
  * @param warmup steps of linear warm-up from 0 to {@code lr}
  * @param weightDecay AdamW's decoupled weight decay, on matrices only (not on norm weights)
  * @param clip largest global gradient norm; larger gradients are scaled down to it
+ * @param dropout rate on the embeddings and on each block's output while training
  * @param twoTurn two-turn conversations to add, as a fraction of the corpus's (so a reply can follow history)
  * @param seed weights, data order and conversation pairing
  * @param saveEvery steps between checkpoints; 0 for only the final one
@@ -31,7 +32,7 @@ import java.nio.file.Path;
  */
 public record TrainOptions(Path corpus, Path out, int vocab, int layers, int hidden, int heads, int intermediate,
                            int context, int steps, int seqLen, int batch, double lr, double minLr, int warmup,
-                           double weightDecay, double clip, double twoTurn, long seed, int saveEvery,
+                           double weightDecay, double clip, double dropout, double twoTurn, long seed, int saveEvery,
                            TensorDtype dtype, String device) {
 
     public TrainOptions {
@@ -39,10 +40,11 @@ public record TrainOptions(Path corpus, Path out, int vocab, int layers, int hid
             throw new IllegalArgumentException("steps and batch must be positive, seq-len above 1, vocab above 259");
         }
         if (lr <= 0 || minLr < 0 || minLr > lr || warmup < 0 || warmup >= steps || clip <= 0 || weightDecay < 0
-                || twoTurn < 0 || saveEvery < 0) {
+                || dropout < 0 || dropout >= 1 || twoTurn < 0 || saveEvery < 0) {
             throw new IllegalArgumentException("need lr > 0, 0 <= min-lr <= lr, 0 <= warmup < steps, clip > 0, "
-                    + "weight-decay, two-turn and save-every >= 0");
+                    + "0 <= dropout < 1, weight-decay, two-turn and save-every >= 0");
         }
+        new ModelShape(vocab, hidden, layers, heads, intermediate > 0 ? intermediate : 1, context); // checks the shape
         if (seqLen > context) {
             throw new IllegalArgumentException("seq-len " + seqLen + " exceeds the context " + context);
         }
@@ -51,7 +53,7 @@ public record TrainOptions(Path corpus, Path out, int vocab, int layers, int hid
     /** The demo model's settings (see docs/DEMO_MODEL.md for why these). */
     public static TrainOptions defaults(Path corpus, Path out) {
         return new TrainOptions(corpus, out, 2048, 4, 256, 4, 0, 512, 1200, 256, 8, 2e-3, 2e-4, 60,
-                0.1, 1.0, 0.2, 1234, 200, TensorDtype.F16, "cpu");
+                0.1, 1.0, 0.1, 0.2, 1234, 200, TensorDtype.F16, "cpu");
     }
 
     public int intermediateSize() {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import dev.quill.model.weights.SafetensorsWriter;
 
 import java.util.LinkedHashMap;
@@ -85,10 +86,12 @@ public final class TrainableLlama implements AutoCloseable {
     /**
      * Mean cross-entropy of the next-token predictions over the batch's weighted positions:
      * {@code -sum(w * log p(target)) / sum(w)}.
+     *
+     * @param dropout rate at which the embeddings and each block's outputs are zeroed (0 for none)
      */
-    public NDArray loss(NDManager m, TokenBatch b) {
+    public NDArray loss(NDManager m, TokenBatch b, float dropout) {
         long n = (long) b.rows() * b.width();
-        NDArray logits = logits(m, b).reshape(n, shape.vocabSize());               // (B*T, V)
+        NDArray logits = logits(m, b, dropout).reshape(n, shape.vocabSize());               // (B*T, V)
         NDArray targets = m.create(b.targets(), new Shape(n, 1));
         NDArray logProb = logits.logSoftmax(-1).gather(targets, 1).reshape(n);     // (B*T)
         float counted = 0;
@@ -99,12 +102,21 @@ public final class TrainableLlama implements AutoCloseable {
         return logProb.mul(weights).sum().neg().div(Math.max(1f, counted));
     }
 
-    /** The forward pass: logits (B, T, V) at every position of every row. */
+    /** The forward pass as inference runs it: logits (B, T, V) at every position of every row. */
     public NDArray logits(NDManager m, TokenBatch b) {
+        return logits(m, b, 0);
+    }
+
+    /**
+     * The forward pass with dropout on the embeddings and on what each attention and MLP block
+     * adds to the residual stream (GPT-2's embd_pdrop and resid_pdrop): training only.
+     */
+    public NDArray logits(NDManager m, TokenBatch b, float dropout) {
         long rows = b.rows();
         long t = b.width();
         NDArray x = param("model.embed_tokens.weight").get(new NDIndex("{}", m.create(b.ids())))
                 .reshape(rows, t, shape.hidden());                                  // (B, T, D)
+        x = drop(x, dropout);
         NDIndex at = new NDIndex("{}", m.create(b.positions()));
         Shape tableShape = new Shape(rows, t, 1, shape.headDim());
         NDArray[] cosSin = {cos.get(at).reshape(tableShape), sin.get(at).reshape(tableShape)}; // (B, T, 1, hd)
@@ -112,8 +124,8 @@ public final class TrainableLlama implements AutoCloseable {
         for (int i = 0; i < shape.layers(); i++) {
             String p = "model.layers." + i + ".";
             // pre-norm block: x = x + attn(norm(x)); x = x + mlp(norm(x))
-            x = x.add(attention(rms(x, p + "input_layernorm.weight"), p + "self_attn.", cosSin, mask));
-            x = x.add(mlp(rms(x, p + "post_attention_layernorm.weight"), p + "mlp."));
+            x = x.add(drop(attention(rms(x, p + "input_layernorm.weight"), p + "self_attn.", cosSin, mask), dropout));
+            x = x.add(drop(mlp(rms(x, p + "post_attention_layernorm.weight"), p + "mlp."), dropout));
         }
         x = rms(x, "model.norm.weight");
         return Linear.linear(x, param("model.embed_tokens.weight")).head();            // tied output: (B, T, V)
@@ -130,6 +142,11 @@ public final class TrainableLlama implements AutoCloseable {
             }
             return out;
         }
+    }
+
+    /** Zeroes a fraction of x and scales the rest by 1 / (1 - rate), so the expected value is unchanged. */
+    private static NDArray drop(NDArray x, float rate) {
+        return rate == 0 ? x : Dropout.dropout(x, rate, true).head();
     }
 
     /** Causal multi-head self-attention; x: (B, T, D). */

@@ -35,6 +35,7 @@ public final class TrainingRun implements AutoCloseable {
     private final TrainableLlama model;
     private final NDManager root; // parent of each step's temporaries
     private final long started = System.nanoTime();
+    private final List<Float> losses = new ArrayList<>(); // per step
     private double finalLoss = Double.NaN;
     private double tokensPerSecond;
 
@@ -67,6 +68,7 @@ public final class TrainingRun implements AutoCloseable {
                             + "hidden %d, %d heads, ffn %d, %,d parameters%n",
                     conversations.size(), conversations.size() - corpus.conversations().size(), tokens, shape.vocabSize(),
                     shape.layers(), shape.hidden(), shape.heads(), shape.intermediate(), shape.parameterCount());
+            ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed((int) o.seed()); // dropout masks repeat run to run
             TrainableLlama model = TrainableLlama.initialize(shape, o.seed(),
                     new DecoderOptions(o.device(), 1, 0).djlDevice());
             return new TrainingRun(o, log, vocab, tokenizer, examples, model);
@@ -139,6 +141,7 @@ public final class TrainingRun implements AutoCloseable {
             TokenBatch batch = packer.next();
             long t0 = System.nanoTime();
             float loss = step(batch, decayed, plain);
+            losses.add(loss);
             computeNanos += System.nanoTime() - t0;
             tokens += batch.realTokens();
             smoothed = Double.isNaN(smoothed) ? loss : 0.9 * smoothed + 0.1 * loss;
@@ -162,7 +165,7 @@ public final class TrainingRun implements AutoCloseable {
         float loss;
         try (NDScope scope = new NDScope(); NDManager m = root.newSubManager()) { // the step's temporaries die here
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
-                NDArray l = model.loss(m, batch);
+                NDArray l = model.loss(m, batch, (float) options.dropout());
                 collector.backward(l);
                 loss = l.getFloat();
             }
@@ -207,6 +210,11 @@ public final class TrainingRun implements AutoCloseable {
 
     public TextTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** Each step's batch loss, in order. */
+    public List<Float> losses() {
+        return List.copyOf(losses);
     }
 
     /** The mean loss over the last epoch's worth of steps (NaN before {@link #train}). */
