@@ -52,7 +52,7 @@ public record TrainOptions(Path corpus, Path out, int vocab, int layers, int hid
 
     /** The demo model's settings (see docs/DEMO_MODEL.md for why these). */
     public static TrainOptions defaults(Path corpus, Path out) {
-        return new TrainOptions(corpus, out, 2048, 4, 256, 4, 0, 512, 1200, 256, 8, 2e-3, 2e-4, 60,
+        return new TrainOptions(corpus, out, 2048, 4, 256, 4, 0, 512, 600, 256, 8, 2e-3, 2e-4, 60,
                 0.1, 1.0, 0.1, 0.2, 1234, 200, TensorDtype.F16, "cpu");
     }
 

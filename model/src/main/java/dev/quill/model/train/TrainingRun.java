@@ -141,6 +141,11 @@ public final class TrainingRun implements AutoCloseable {
             TokenBatch batch = packer.next();
             long t0 = System.nanoTime();
             float loss = step(batch, decayed, plain);
+            if (!Float.isFinite(loss)) {
+                bar.finish();
+                throw new IllegalStateException("the loss became " + loss + " at step " + step
+                        + "; nothing was saved from this step on (try a lower --lr)");
+            }
             losses.add(loss);
             computeNanos += System.nanoTime() - t0;
             tokens += batch.realTokens();
@@ -169,6 +174,9 @@ public final class TrainingRun implements AutoCloseable {
                 collector.backward(l);
                 loss = l.getFloat();
             }
+        }
+        if (!Float.isFinite(loss)) {
+            return loss; // leave the weights as they were; train() stops
         }
         // Outside the scope: AdamW creates its moment arrays on a weight's first update, and they must live on.
         Map<String, NDArray> params = model.parameters();
