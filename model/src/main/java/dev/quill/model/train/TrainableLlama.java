@@ -25,7 +25,13 @@ import java.util.Random;
  *
  * <p>Ownership: the parameters and rotary tables live in this object's manager until
  * {@link #close}. A forward pass makes temporaries in whatever managers its ops pick; callers run
- * it inside an {@link NDScope}, which closes them all. Not thread-safe.
+ * it inside an {@link NDScope}, which closes them all, after the backward pass. Not thread-safe.
+ *
+ * <p>Scalars in the graph are arrays made in the pass's manager {@code m}, never DJL's
+ * {@code mul(Number)}-style shortcuts: those wrap the number in a tensor over Java memory and close
+ * it as soon as the op returns, while autograd keeps that tensor for the backward pass (a product
+ * needs its other factor, a power its exponent). The backward then read freed memory: training
+ * went NaN in about one process in five. {@code m} lives until the step is over.
  */
 public final class TrainableLlama implements AutoCloseable {
 
@@ -99,7 +105,7 @@ public final class TrainableLlama implements AutoCloseable {
             counted += w;
         }
         NDArray weights = m.create(b.weights(), new Shape(n));
-        return logProb.mul(weights).sum().neg().div(Math.max(1f, counted));
+        return logProb.mul(weights).sum().neg().div(m.create(Math.max(1f, counted)));
     }
 
     /** The forward pass as inference runs it: logits (B, T, V) at every position of every row. */
@@ -124,10 +130,10 @@ public final class TrainableLlama implements AutoCloseable {
         for (int i = 0; i < shape.layers(); i++) {
             String p = "model.layers." + i + ".";
             // pre-norm block: x = x + attn(norm(x)); x = x + mlp(norm(x))
-            x = x.add(drop(attention(rms(x, p + "input_layernorm.weight"), p + "self_attn.", cosSin, mask), dropout));
-            x = x.add(drop(mlp(rms(x, p + "post_attention_layernorm.weight"), p + "mlp."), dropout));
+            x = x.add(drop(attention(m, rms(m, x, p + "input_layernorm.weight"), p + "self_attn.", cosSin, mask), dropout));
+            x = x.add(drop(mlp(rms(m, x, p + "post_attention_layernorm.weight"), p + "mlp."), dropout));
         }
-        x = rms(x, "model.norm.weight");
+        x = rms(m, x, "model.norm.weight");
         return Linear.linear(x, param("model.embed_tokens.weight")).head();            // tied output: (B, T, V)
     }
 
@@ -150,7 +156,7 @@ public final class TrainableLlama implements AutoCloseable {
     }
 
     /** Causal multi-head self-attention; x: (B, T, D). */
-    private NDArray attention(NDArray x, String p, NDArray[] cosSin, NDArray mask) {
+    private NDArray attention(NDManager m, NDArray x, String p, NDArray[] cosSin, NDArray mask) {
         Shape s = x.getShape();
         long b = s.get(0);
         long t = s.get(1);
@@ -164,7 +170,7 @@ public final class TrainableLlama implements AutoCloseable {
         NDArray k = rotate(qkv.get(1).reshape(b, t, heads, hd), cosSin).transpose(0, 2, 1, 3);
         NDArray v = qkv.get(2).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
         // scores are divided by sqrt(d_k) so their variance stays near 1 and softmax does not saturate
-        NDArray scores = q.mul((float) (1 / Math.sqrt(hd))).matMul(k.transpose(0, 1, 3, 2)).add(mask); // (B, H, T, T)
+        NDArray scores = q.mul(m.create((float) (1 / Math.sqrt(hd)))).matMul(k.transpose(0, 1, 3, 2)).add(mask); // (B, H, T, T)
         NDArray y = scores.softmax(-1).matMul(v)                                    // (B, H, T, hd)
                 .transpose(0, 2, 1, 3).reshape(b, t, d);
         return Linear.linear(y, param(p + "o_proj.weight")).head();
@@ -178,10 +184,13 @@ public final class TrainableLlama implements AutoCloseable {
         return Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(gu.get(1)), param(p + "down_proj.weight")).head();
     }
 
-    /** RMSNorm, written as the inference decoder's Norm.Rms so both round alike: x / sqrt(mean(x²) + eps) * w. */
-    private NDArray rms(NDArray x, String weight) {
+    /**
+     * RMSNorm, written as the inference decoder's Norm.Rms so both round alike: x / sqrt(mean(x²) + eps) * w
+     * (the same ops, with the same scalar types DJL would give {@code add(float)} and {@code pow(-1)}).
+     */
+    private NDArray rms(NDManager m, NDArray x, String weight) {
         NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-        return x.mul(meanSquare.add((float) ModelShape.NORM_EPS).sqrt().pow(-1)).mul(param(weight));
+        return x.mul(meanSquare.add(m.create((float) ModelShape.NORM_EPS)).sqrt().pow(m.create(-1))).mul(param(weight));
     }
 
     /** Rotary positions, HF's rotate-half convention: x * cos + rotate_half(x) * sin; x: (B, T, H, hd). */

@@ -115,23 +115,29 @@ public final class TrainingRun implements AutoCloseable {
         return texts;
     }
 
-    /** Runs every step, writing a checkpoint every {@code saveEvery} steps and at the end. */
-    public void train() throws IOException {
-        Tracker lr = Tracker.warmUp()
+    /** Linear warm-up from 0 to lr, then a cosine decay to minLr at the last step. */
+    private static Tracker schedule(TrainOptions o) {
+        return Tracker.warmUp()
                 .optWarmUpBeginValue(0f)
-                .optWarmUpSteps(options.warmup())
+                .optWarmUpSteps(o.warmup())
                 .setMainTracker(Tracker.cosine()
-                        .setBaseValue((float) options.lr())
-                        .optFinalValue((float) options.minLr())
-                        .setMaxUpdates(options.steps() - options.warmup())
+                        .setBaseValue((float) o.lr())
+                        .optFinalValue((float) o.minLr())
+                        .setMaxUpdates(o.steps() - o.warmup())
                         .build())
                 .build();
+    }
+
+    /** Runs every step, writing a checkpoint every {@code saveEvery} steps and at the end. */
+    public void train() throws IOException {
+        Tracker lr = schedule(options);
         // Decay the matrices only: pulling norm gains towards 0 would fight the normalization itself.
         Optimizer decayed = Optimizer.adamW().optLearningRateTracker(lr).optBeta2(0.99f)
                 .optWeightDecays((float) options.weightDecay()).build();
         Optimizer plain = Optimizer.adamW().optLearningRateTracker(lr).optBeta2(0.99f).optWeightDecays(0f).build();
         BatchPacker packer = new BatchPacker(examples, options.batch(), options.seqLen(), options.seed());
         ProgressBar bar = new ProgressBar(log, options.steps());
+        int lastEpochFrom = options.steps() - Math.max(1, packer.rowsPerEpoch() / options.batch()); // final loss: the last pass
         double smoothed = Double.NaN;
         double lastEpochLoss = 0;
         int lastEpochSteps = 0;
@@ -150,7 +156,7 @@ public final class TrainingRun implements AutoCloseable {
             computeNanos += System.nanoTime() - t0;
             tokens += batch.realTokens();
             smoothed = Double.isNaN(smoothed) ? loss : 0.9 * smoothed + 0.1 * loss;
-            if (step > options.steps() - Math.max(1, packer.rowsPerEpoch() / options.batch())) {
+            if (step > lastEpochFrom) {
                 lastEpochLoss += loss;
                 lastEpochSteps++;
             }
