@@ -40,7 +40,7 @@ public final class TrainCommand {
               --weight-decay X        AdamW weight decay on matrices (default %s)
               --clip X                largest gradient norm (default %s)
               --dropout X             dropout on embeddings and block outputs while training (default %s)
-              --two-turn X            two-turn conversations added, as a fraction of the corpus's (default %s)
+              --two-turn X            two-turn conversations drawn afresh each pass, as a fraction of the corpus's (default %s)
               --seed N                weights, data order (default %d)
               --save-every N          steps between checkpoints, 0 = only at the end (default %d)
               --dtype f32|f16|bf16    model.safetensors precision (default f16)

@@ -11,24 +11,29 @@ import java.util.Random;
  * in a new seeded order. A row holds whole examples (first fit from the shuffled list), so little
  * of it is padding; {@link TokenBatch} keeps them from seeing one another.
  *
- * <p>An example longer than a row is cut to the row's width.
+ * <p>Each epoch also adds two-turn conversations, drawn afresh: two random examples joined, so the
+ * model learns to answer the last question whatever came before it, over many more pairings than
+ * a fixed set would show. An example longer than a row is cut to the row's width.
  */
 final class BatchPacker {
 
     private final List<TrainingExample> examples;
     private final int rows;
     private final int width;
+    private final int pairsPerEpoch;
     private final Random rng;
     private final LinkedList<List<TrainingExample>> pending = new LinkedList<>(); // rows of this epoch not yet used
     private int epoch;
 
-    BatchPacker(List<TrainingExample> examples, int rows, int width, long seed) {
+    /** @param pairsPerEpoch two-turn conversations added to each epoch */
+    BatchPacker(List<TrainingExample> examples, int rows, int width, int pairsPerEpoch, long seed) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("nothing to train on");
         }
         this.examples = List.copyOf(examples);
         this.rows = rows;
         this.width = width;
+        this.pairsPerEpoch = examples.size() < 2 ? 0 : pairsPerEpoch;
         this.rng = new Random(seed);
     }
 
@@ -37,9 +42,18 @@ final class BatchPacker {
         return epoch;
     }
 
-    /** Rows one epoch fills. */
+    /** Rows one epoch fills (about: its pairs are drawn when it starts). */
     int rowsPerEpoch() {
-        return pack(new ArrayList<>(examples)).size();
+        return pack(epochExamples(new Random(0))).size();
+    }
+
+    /** The examples of one epoch: every example, and fresh pairs. */
+    private List<TrainingExample> epochExamples(Random r) {
+        List<TrainingExample> out = new ArrayList<>(examples);
+        for (int i = 0; i < pairsPerEpoch; i++) {
+            out.add(TrainingExample.concat(examples.get(r.nextInt(examples.size())), examples.get(r.nextInt(examples.size()))));
+        }
+        return out;
     }
 
     TokenBatch next() {
@@ -52,7 +66,7 @@ final class BatchPacker {
         java.util.Arrays.fill(segments, -1);
         for (int r = 0; r < rows; r++) {
             if (pending.isEmpty()) {
-                List<TrainingExample> order = new ArrayList<>(examples);
+                List<TrainingExample> order = epochExamples(rng);
                 Collections.shuffle(order, rng);
                 List<List<TrainingExample>> epochRows = pack(order);
                 Collections.shuffle(epochRows, rng);

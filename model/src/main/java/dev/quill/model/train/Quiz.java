@@ -44,9 +44,9 @@ public final class Quiz {
             return answers.stream().filter(a -> !a.hit()).toList();
         }
 
-        /** "41/43 (95%)" */
+        /** "41/43 (95.3%)" */
         public String summary() {
-            return String.format(Locale.ROOT, "%d/%d (%.0f%%)", hits(), answers.size(), 100 * hitRate());
+            return String.format(Locale.ROOT, "%d/%d (%.1f%%)", hits(), answers.size(), 100 * hitRate());
         }
     }
 

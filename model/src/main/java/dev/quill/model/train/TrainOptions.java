@@ -24,7 +24,8 @@ import java.nio.file.Path;
  * @param weightDecay AdamW's decoupled weight decay, on matrices only (not on norm weights)
  * @param clip largest global gradient norm; larger gradients are scaled down to it
  * @param dropout rate on the embeddings and on each block's output while training
- * @param twoTurn two-turn conversations to add, as a fraction of the corpus's (so a reply can follow history)
+ * @param twoTurn two-turn conversations added to each pass over the data, drawn afresh each time, as a
+ *     fraction of the corpus's conversations (so a reply can follow history)
  * @param seed weights, data order and conversation pairing
  * @param saveEvery steps between checkpoints; 0 for only the final one
  * @param dtype how model.safetensors stores the weights
@@ -53,7 +54,7 @@ public record TrainOptions(Path corpus, Path out, int vocab, int layers, int hid
     /** The demo model's settings (see docs/DEMO_MODEL.md for why these). */
     public static TrainOptions defaults(Path corpus, Path out) {
         return new TrainOptions(corpus, out, 2048, 4, 256, 4, 0, 512, 600, 256, 8, 2e-3, 2e-4, 60,
-                0.1, 1.0, 0.1, 0.2, 1234, 200, TensorDtype.F16, "cpu");
+                0.1, 1.0, 0.1, 0.5, 1234, 200, TensorDtype.F16, "cpu");
     }
 
     public int intermediateSize() {

@@ -54,6 +54,19 @@ public record TrainingExample(int[] ids, boolean[] target) {
         return out;
     }
 
+    /**
+     * Two conversations as one: {@code a}'s turns, then {@code b}'s. ChatML renders each message on
+     * its own and every turn ends in a special token, where tokenization always breaks, so this is
+     * exactly the encoding of the joined conversation (TokenizerTrainingTest checks it).
+     */
+    public static TrainingExample concat(TrainingExample a, TrainingExample b) {
+        int[] ids = Arrays.copyOf(a.ids, a.ids.length + b.ids.length);
+        System.arraycopy(b.ids, 0, ids, a.ids.length, b.ids.length);
+        boolean[] target = Arrays.copyOf(a.target, ids.length);
+        System.arraycopy(b.target, 0, target, a.target.length, b.target.length);
+        return new TrainingExample(ids, target);
+    }
+
     /** Positions it fills in a row: one per (input, next token) pair. */
     int length() {
         return ids.length - 1;

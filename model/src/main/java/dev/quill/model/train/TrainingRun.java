@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * One training run, start to finish: read the corpus, learn the tokenizer on it, encode the
@@ -53,7 +52,7 @@ public final class TrainingRun implements AutoCloseable {
     /** Reads the corpus, learns and writes the tokenizer, encodes the examples, initializes the model. */
     public static TrainingRun prepare(TrainOptions o, PrintStream log) throws IOException {
         ChatCorpus corpus = ChatCorpus.read(o.corpus());
-        List<List<ChatMessage>> conversations = withTwoTurnConversations(corpus.conversations(), o.twoTurn(), o.seed());
+        List<List<ChatMessage>> conversations = corpus.conversations();
         ChatTemplate template = ChatTemplate.of(TokenizerFiles.CHATML_TEMPLATE, null, TokenizerFiles.IM_END);
         BpeVocabulary vocab = BpeTrainer.train(plainText(conversations, template),
                 o.vocab() - TokenizerFiles.SPECIAL_TOKENS.size(), 2);
@@ -64,9 +63,9 @@ public final class TrainingRun implements AutoCloseable {
             ModelShape shape = new ModelShape(TokenizerFiles.vocabSize(vocab), o.hidden(), o.layers(), o.heads(),
                     o.intermediateSize(), o.context());
             long tokens = examples.stream().mapToLong(e -> e.ids().length).sum();
-            log.printf("corpus: %d conversations (%d two-turn), %d tokens; tokenizer: %d tokens; model: llama, %d layers, "
-                            + "hidden %d, %d heads, ffn %d, %,d parameters%n",
-                    conversations.size(), conversations.size() - corpus.conversations().size(), tokens, shape.vocabSize(),
+            log.printf("corpus: %d conversations, %d tokens, and %d two-turn ones drawn afresh each pass; tokenizer: %d tokens; "
+                            + "model: llama, %d layers, hidden %d, %d heads, ffn %d, %,d parameters%n",
+                    conversations.size(), tokens, pairsPerEpoch(o, conversations.size()), shape.vocabSize(),
                     shape.layers(), shape.hidden(), shape.heads(), shape.intermediate(), shape.parameterCount());
             ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed((int) o.seed()); // dropout masks repeat run to run
             TrainableLlama model = TrainableLlama.initialize(shape, o.seed(),
@@ -78,27 +77,8 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /**
-     * Adds two-turn conversations, a fraction of the single ones, each joining two seeded-random
-     * exchanges: the model learns to answer the last question even with history before it, as in
-     * a chat that goes on.
-     */
-    static List<List<ChatMessage>> withTwoTurnConversations(List<List<ChatMessage>> single, double fraction, long seed) {
-        List<List<ChatMessage>> out = new ArrayList<>(single);
-        List<List<ChatMessage>> plain = single.stream().filter(c -> !c.get(0).role().equals("system")).toList();
-        if (plain.size() < 2) {
-            return out;
-        }
-        Random rng = new Random(seed ^ 0x2_7E_A5L);
-        int n = (int) Math.round(single.size() * fraction);
-        for (int i = 0; i < n; i++) {
-            List<ChatMessage> first = plain.get(rng.nextInt(plain.size()));
-            List<ChatMessage> second = plain.get(rng.nextInt(plain.size()));
-            List<ChatMessage> both = new ArrayList<>(first);
-            both.addAll(second);
-            out.add(List.copyOf(both));
-        }
-        return out;
+    private static int pairsPerEpoch(TrainOptions o, int conversations) {
+        return (int) Math.round(conversations * o.twoTurn());
     }
 
     /** The rendered conversations with special-token markup cut out: what the BPE merges are learned from. */
@@ -135,7 +115,8 @@ public final class TrainingRun implements AutoCloseable {
         Optimizer decayed = Optimizer.adamW().optLearningRateTracker(lr).optBeta2(0.99f)
                 .optWeightDecays((float) options.weightDecay()).build();
         Optimizer plain = Optimizer.adamW().optLearningRateTracker(lr).optBeta2(0.99f).optWeightDecays(0f).build();
-        BatchPacker packer = new BatchPacker(examples, options.batch(), options.seqLen(), options.seed());
+        BatchPacker packer = new BatchPacker(examples, options.batch(), options.seqLen(),
+                pairsPerEpoch(options, examples.size()), options.seed());
         ProgressBar bar = new ProgressBar(log, options.steps());
         int lastEpochFrom = options.steps() - Math.max(1, packer.rowsPerEpoch() / options.batch()); // final loss: the last pass
         double smoothed = Double.NaN;

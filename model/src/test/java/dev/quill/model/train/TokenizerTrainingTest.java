@@ -72,6 +72,15 @@ class TokenizerTrainingTest {
             assertThat(answer.toString()).isEqualTo("attention is all you need\n");
             assertThat(e.ids()[e.ids().length - 2]).isEqualTo(TokenizerFiles.specialId(v, TokenizerFiles.IM_END));
             assertThat(t.decode(java.util.Arrays.copyOf(e.ids(), first))).isEqualTo("user\nwhat is attention?\nassistant\n");
+            // two conversations joined token by token are the joined conversation, targets and all
+            TrainingExample second = TrainingExample.encode(List.of(new ChatMessage("user", "and the cache?"),
+                    new ChatMessage("assistant", "keys and values are cached")), template, t);
+            TrainingExample both = TrainingExample.encode(List.of(new ChatMessage("user", "what is attention?"),
+                    new ChatMessage("assistant", "attention is all you need"), new ChatMessage("user", "and the cache?"),
+                    new ChatMessage("assistant", "keys and values are cached")), template, t);
+            TrainingExample joined = TrainingExample.concat(e, second);
+            assertThat(joined.ids()).containsExactly(both.ids());
+            assertThat(joined.target()).containsExactly(both.target());
         }
     }
 }
