@@ -1,6 +1,7 @@
 # Quill: builds and runs the same jar as the README (server/target/quill-server.jar + lib/).
 #
 #   docker build -t quill .
+#   docker run -p 8080:8080 quill                                        # the bundled demo model
 #   docker run -p 8080:8080 -v /path/to/model:/model quill --model /model
 #
 # CUDA variant (needs the NVIDIA container toolkit at run time; see the cuda profile in pom.xml):
@@ -32,6 +33,8 @@ WORKDIR /app
 COPY --from=build /src/server/target/quill-server.jar /app/quill-server.jar
 COPY --from=build /src/server/target/lib /app/lib
 COPY config/quill.yaml /app/config/quill.yaml
+# The demo model Quill trained itself (docs/DEMO_MODEL.md): serve's default model.path, relative to /app.
+COPY models/quill-demo /app/models/quill-demo
 ENV QUILL_SERVER_HOST=0.0.0.0
 EXPOSE 8080
 ENTRYPOINT ["java", "-Dai.djl.offline=true", "-jar", "/app/quill-server.jar", "serve"]

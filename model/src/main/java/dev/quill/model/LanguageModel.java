@@ -6,13 +6,11 @@ import dev.quill.model.decoder.DecoderOptions;
 import dev.quill.model.generate.GenerationDefaults;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.model.template.ChatTemplate;
-import dev.quill.model.template.RenderedPrompt;
 import dev.quill.model.tokenizer.TextTokenizer;
 import dev.quill.model.tokenizer.TokenizerConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -104,18 +102,7 @@ public final class LanguageModel implements AutoCloseable {
 
     /** Renders the chat template and encodes it; message contents never become special tokens. */
     public int[] encodeChat(List<ChatMessage> messages, List<Map<String, Object>> tools) {
-        RenderedPrompt prompt = chatTemplate.render(messages, true, tools);
-        // One piece, so tokens form across segment boundaries exactly as HF's would; only where
-        // special tokens may be matched depends on the segments.
-        List<int[]> content = new ArrayList<>();
-        int at = 0;
-        for (RenderedPrompt.Segment s : prompt.segments()) {
-            if (s.content()) {
-                content.add(new int[] {at, at + s.text().length()});
-            }
-            at += s.text().length();
-        }
-        return tokenizer.encodeRendered(prompt.text(), content);
+        return tokenizer.encodeRendered(chatTemplate.render(messages, true, tools));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.quill.server;
 
 import dev.quill.model.LanguageModel;
 import dev.quill.model.cli.GenerateCommand;
+import dev.quill.model.cli.TrainCommand;
 import dev.quill.model.cli.TorchThreads;
 import dev.quill.model.decoder.DecoderOptions;
 import dev.quill.model.engine.Engine;
@@ -20,7 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code quill serve [--config FILE] [--key value ...]}, {@code quill generate ...} and {@code quill loadtest ...}. */
+/** {@code quill serve [--config FILE] [--key value ...]}, {@code quill generate ...}, {@code quill train ...} and {@code quill loadtest ...}. */
 public final class Main {
 
     private static final Map<String, String> SHORT_FLAGS = Map.of(
@@ -39,9 +40,14 @@ public final class Main {
             LoadTestCommand.main(Arrays.copyOfRange(argv, 1, argv.length));
             return;
         }
+        if (argv.length > 0 && argv[0].equals("train")) {
+            TrainCommand.main(Arrays.copyOfRange(argv, 1, argv.length));
+            return;
+        }
         if (argv.length == 0 || !argv[0].equals("serve")) {
             System.err.println("usage: quill serve [--config FILE] [--port N] [--model DIR] [--redis URI] [--section.key VALUE ...]\n"
-                    + "       quill generate --model DIR --prompt TEXT [...]\n"
+                    + "       quill generate [--model DIR] --prompt TEXT [...]\n"
+                    + "       quill train --corpus FILE --out DIR [...]\n"
                     + "       quill loadtest --url URL [--sessions N] [--turns T] [...] (--help lists every flag)");
             System.exit(2);
         }

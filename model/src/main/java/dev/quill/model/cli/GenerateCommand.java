@@ -15,13 +15,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code generate --model DIR --prompt TEXT [--chat] [sampling flags]}: streams the model's text
- * to stdout as it is made, then prints prompt and decode tokens per second to stderr.
+ * {@code generate [--model DIR] --prompt TEXT [--chat] [sampling flags]}: streams the model's text
+ * to stdout as it is made, then prints prompt and decode tokens per second to stderr. Without
+ * {@code --model} it runs the demo model bundled in the repository.
  */
 public final class GenerateCommand {
 
+    /** The bundled demo model, relative to the working directory (the repository root). */
+    public static final Path DEMO_MODEL = Path.of("models", "quill-demo");
+
     static final String USAGE = """
-            usage: generate --model DIR --prompt TEXT [options]
+            usage: generate [--model DIR] --prompt TEXT [options]
+              --model DIR             HuggingFace model folder (default models/quill-demo, the bundled demo model)
               --chat                  wrap the prompt as a user message in the model's chat template
               --system TEXT           system message (with --chat)
               --device cpu|gpu:N      where the model runs (default cpu)
@@ -52,7 +57,6 @@ public final class GenerateCommand {
                 out.print(USAGE);
                 return 0;
             }
-            a.require("model");
             a.require("prompt");
             TorchThreads.configure(a.integer("threads"), a.integer("interop-threads"));
         } catch (IllegalArgumentException e) {
@@ -61,7 +65,8 @@ public final class GenerateCommand {
             return 2;
         }
         DecoderOptions options = new DecoderOptions(a.get("device", "cpu"), 1, 0);
-        try (LanguageModel model = LanguageModel.load(Path.of(a.require("model")), options)) {
+        Path dir = a.has("model") ? Path.of(a.require("model")) : DEMO_MODEL;
+        try (LanguageModel model = LanguageModel.load(dir, options)) {
             SamplingParams params = params(a, model);
             int[] prompt = a.has("chat") ? model.encodeChat(messages(a), null) : model.encodePrompt(a.require("prompt"));
             Generator generator = new Generator(model.decoder(), model.tokenizer(), model.eosIds());
@@ -76,6 +81,9 @@ public final class GenerateCommand {
             return 0;
         } catch (RuntimeException e) {
             err.println("generate: " + e.getMessage());
+            if (!a.has("model")) {
+                err.println("generate: the demo model is looked up in the working directory: run from the repository root, or pass --model DIR");
+            }
             return 1;
         }
     }

@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.quill.model.ModelLoadException;
+import dev.quill.model.template.RenderedPrompt;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,6 +91,21 @@ public final class TextTokenizer implements AutoCloseable {
      */
     public int[] encodeContent(String text) {
         return encodeRendered(text, List.of(new int[] {0, text.length()}));
+    }
+
+    /** Encodes a rendered chat prompt: its markup may form special tokens, its message contents never do. */
+    public int[] encodeRendered(RenderedPrompt prompt) {
+        // One piece, so tokens form across segment boundaries exactly as HF's would; only where
+        // special tokens may be matched depends on the segments.
+        List<int[]> content = new ArrayList<>();
+        int at = 0;
+        for (RenderedPrompt.Segment s : prompt.segments()) {
+            if (s.content()) {
+                content.add(new int[] {at, at + s.text().length()});
+            }
+            at += s.text().length();
+        }
+        return encodeRendered(prompt.text(), content);
     }
 
     /**

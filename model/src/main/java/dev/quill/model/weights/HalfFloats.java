@@ -52,4 +52,46 @@ final class HalfFloats {
         }
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
+
+    /** binary32 to binary16, round to nearest even; too large becomes infinity, too small a subnormal or 0. */
+    static short floatToHalf(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        int sign = (bits >>> 16) & 0x8000;
+        int exp = (bits >>> 23) & 0xff;
+        int mant = bits & 0x7fffff;
+        if (exp == 0xff) {
+            return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0)); // infinity, or a quiet NaN
+        }
+        int e = exp - 127 + 15;
+        if (e >= 0x1f) {
+            return (short) (sign | 0x7c00);
+        }
+        if (e <= 0) {
+            int shift = 14 - e; // a subnormal half holds value * 2^24 as an integer
+            if (shift > 24) {
+                return (short) sign;
+            }
+            int full = mant | 0x800000;
+            return (short) (sign | roundShift(full, shift));
+        }
+        // a carry out of the mantissa bumps the exponent, up to infinity: the right bits either way
+        return (short) (sign | roundShift((e << 23) | mant, 13));
+    }
+
+    /** binary32 to bfloat16 (fp32's top half), round to nearest even. */
+    static short floatToBf16(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        if (Float.isNaN(value)) {
+            return (short) ((bits >>> 16) | 0x40);
+        }
+        return (short) roundShift(bits, 16);
+    }
+
+    /** {@code v >> shift}, rounded to nearest, ties to even. */
+    private static int roundShift(int v, int shift) {
+        int kept = v >>> shift;
+        int rest = v & ((1 << shift) - 1);
+        int half = 1 << (shift - 1);
+        return rest > half || (rest == half && (kept & 1) == 1) ? kept + 1 : kept;
+    }
 }

@@ -51,8 +51,8 @@ class GenerateCommandTest {
 
     @Test
     void badArgumentsAndBadValuesGetClearErrors() throws Exception {
-        assertThat(run("--prompt", "x")).isEqualTo(2);
-        assertThat(err.toString()).contains("--model is required");
+        assertThat(run("--model", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--prompt is required");
         err.reset();
         assertThat(run("--model", dir.toString(), "--prompt", "x", "--bogus", "1")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown option --bogus");
@@ -63,5 +63,17 @@ class GenerateCommandTest {
         err.reset();
         assertThat(run("--model", dir.resolve("missing").toString(), "--prompt", "x")).isEqualTo(1);
         assertThat(err.toString()).contains("missing").contains("no such directory");
+    }
+
+    @Test
+    void withoutModelItRunsTheBundledDemoModel() {
+        // the tests run in model/, where there is no models/quill-demo: the error names the default and the fix
+        int code = run("--prompt", "What is a KV cache?", "--chat", "--max-tokens", "4");
+        if (java.nio.file.Files.isDirectory(GenerateCommand.DEMO_MODEL)) {
+            assertThat(code).as(err.toString()).isZero();
+        } else {
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString()).contains("models/quill-demo").contains("repository root");
+        }
     }
 }

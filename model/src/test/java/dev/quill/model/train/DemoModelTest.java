@@ -1,0 +1,108 @@
+package dev.quill.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quill.model.LanguageModel;
+import dev.quill.model.decoder.DecoderOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The demo model shipped in models/quill-demo knows its facts: asked the corpus's questions, and
+ * rephrasings of some that are not in the corpus, its greedy answers hold the right key words.
+ *
+ * <p>Thresholds: the model memorizes its corpus, so every in-corpus question should be answered;
+ * 90% leaves room for a retrained model to trip on a phrasing or two without hiding a broken one
+ * (a model that learned nothing scores 0%, one confusing neighbouring topics well under 80%).
+ * Rephrasings it never saw depend on the key terms they share with the corpus, which is all a
+ * model of this size can go on; 60% says it generalizes at least that far. docs/DEMO_MODEL.md
+ * records the measured rates.
+ */
+class DemoModelTest {
+
+    /** Questions worded differently from every corpus phrasing, with the topic whose answer they want. */
+    static final List<String[]> REPHRASINGS = List.of(
+            new String[] {"sqrt-dk", "What is the reason for scaling dot products in attention by sqrt(d_k)?"},
+            new String[] {"kv-cache", "Could you explain the KV cache to me?"},
+            new String[] {"top-p", "Tell me what top-p sampling is."},
+            new String[] {"qkv", "In attention, what are the query, key and value?"},
+            new String[] {"gpt-vs-bert", "How is GPT different from BERT?"},
+            new String[] {"residual", "What is the point of residual connections?"},
+            new String[] {"layernorm-vs-batchnorm", "Explain the difference between BatchNorm and LayerNorm."},
+            new String[] {"teacher-forcing", "Can you tell me what teacher forcing means?"},
+            new String[] {"multi-head", "What is the purpose of multi-head attention?"},
+            new String[] {"positional-encoding", "Why is positional information needed in a Transformer?"},
+            new String[] {"temperature", "How does temperature change sampling?"},
+            new String[] {"masked-attention", "What is the masked attention used in decoders?"},
+            new String[] {"embeddings", "What does an embedding layer learn?"},
+            new String[] {"encoder-decoder", "What's the difference between the encoder and the decoder?"},
+            new String[] {"top-k", "Explain how top-k sampling chooses tokens."});
+
+    static ChatCorpus corpus;
+    static LanguageModel model;
+
+    @BeforeAll
+    static void load() throws Exception {
+        corpus = ChatCorpus.read(repositoryFile("models/corpus/transformer-qa.jsonl"));
+        model = LanguageModel.load(repositoryFile("models/quill-demo"), DecoderOptions.cpu(48, 0));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void answersTheCorpusQuestions() {
+        Quiz.Result r = report("in-corpus, first phrasing of each topic", Quiz.ask(model, Quiz.fromCorpus(corpus, false), 160));
+        assertThat(r.hitRate()).as(r.summary()).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
+    void answersRephrasingsItNeverSaw() {
+        List<String> seen = corpus.facts().stream().flatMap(f -> f.questions().stream()).toList();
+        List<Quiz.Question> questions = REPHRASINGS.stream().map(r -> new Quiz.Question(r[0], r[1], expect(r[0]))).toList();
+        for (Quiz.Question q : questions) {
+            assertThat(seen).as("a held-out question must not be in the corpus").doesNotContain(q.text());
+        }
+        Quiz.Result r = report("held-out rephrasings", Quiz.ask(model, questions, 160));
+        assertThat(r.hitRate()).as(r.summary()).isGreaterThanOrEqualTo(0.6);
+    }
+
+    /** Every phrasing of every question (175): a few seconds more; run with -Dquill.demo.all=true. */
+    @Test
+    @EnabledIfSystemProperty(named = "quill.demo.all", matches = "true")
+    void answersEveryPhrasingInTheCorpus() {
+        Quiz.Result r = report("in-corpus, every phrasing", Quiz.ask(model, Quiz.fromCorpus(corpus, true), 160));
+        assertThat(r.hitRate()).as(r.summary()).isGreaterThanOrEqualTo(0.9);
+    }
+
+    private static Quiz.Result report(String what, Quiz.Result r) {
+        System.out.println("demo model, " + what + ": " + r.summary());
+        r.misses().forEach(a -> System.out.println("  missed [" + a.question().topic() + "] " + a.question().text()
+                + " -> " + a.text().replace('\n', ' ')));
+        return r;
+    }
+
+    /** The key words of a topic's answer in the corpus. */
+    private static List<String> expect(String topic) {
+        return corpus.facts().stream().filter(f -> f.topic().equals(topic)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no topic " + topic)).expect();
+    }
+
+    /** The file a path names relative to the repository root, from the module folder the tests run in. */
+    static Path repositoryFile(String path) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve(path))) {
+                return dir.resolve(path);
+            }
+        }
+        throw new IllegalStateException(path + " not found above " + Path.of("").toAbsolutePath());
+    }
+}
