@@ -24,8 +24,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Quiz {
 
-    /** A question and the words a right answer contains (all of them, ignoring case). */
-    public record Question(String topic, String text, List<String> expect) {
+    /**
+     * A question and the words a right answer contains (all of them, ignoring case).
+     *
+     * @param history the conversation before the question (empty for a new chat)
+     */
+    public record Question(String topic, String text, List<String> expect, List<ChatMessage> history) {
+        public Question(String topic, String text, List<String> expect) {
+            this(topic, text, expect, List.of());
+        }
+
+        /** The same question asked after {@code before} was asked and answered as the corpus answers it. */
+        public Question after(ChatCorpus.QuestionAnswer before) {
+            return new Question(topic, text, expect, List.of(new ChatMessage("user", before.questions().get(0)),
+                    new ChatMessage("assistant", before.answer())));
+        }
     }
 
     public record Answer(Question question, String text, boolean hit) {
@@ -68,7 +81,7 @@ public final class Quiz {
     }
 
     /**
-     * Asks every question greedily, each as the only user message of a new chat.
+     * Asks every question greedily, each in its own chat (after its history, if it has one).
      *
      * @param model loaded with enough KV slots for the batch it should run (more slots, fewer rounds)
      */
@@ -79,7 +92,9 @@ public final class Quiz {
                 new EngineOptions(questions.size(), 1024, false))) {
             for (Question q : questions) {
                 CompletableFuture<String> done = new CompletableFuture<>();
-                int[] prompt = model.encodeChat(List.of(new ChatMessage("user", q.text())), null);
+                List<ChatMessage> messages = new ArrayList<>(q.history());
+                messages.add(new ChatMessage("user", q.text()));
+                int[] prompt = model.encodeChat(messages, null);
                 int room = Math.min(maxTokens, engine.maxLength() - prompt.length); // a small context bounds the answer
                 if (room <= 0) {
                     done.complete("");
