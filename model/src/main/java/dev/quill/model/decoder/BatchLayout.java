@@ -27,6 +27,7 @@ final class BatchLayout {
      */
     final boolean everyKeyVisible;
     final NDIndex tokenRows;      // (N) token ids, int64; padding repeats the chunk's last token
+    final NDIndex tokenColumns;   // [:, ids], for an embedding stored (D, V)
     final NDIndex positionRows;   // (N) positions: rows of the position and rotary tables
     final NDIndex cacheWrite;     // [slot, :, position] of each real token
     final NDIndex realRows;       // (R) rows of the N that are real tokens; null if none is padding
@@ -85,7 +86,9 @@ final class BatchLayout {
             }
         }
         NDArray positions = m.create(pos);
-        tokenRows = new NDIndex("{}", m.create(ids));
+        NDArray tokenIds = m.create(ids);
+        tokenRows = new NDIndex("{}", tokenIds);
+        tokenColumns = new NDIndex(":, {}", tokenIds);
         positionRows = new NDIndex("{}", positions);
         boolean padded = real != rows;
         // Without padding every row is written at its own position: reuse the positions array.

@@ -23,12 +23,12 @@ public final class Decoder implements AutoCloseable {
     private final NDManager manager;       // weights, rotary tables, cache
     private final Checkpoint checkpoint;   // mapped weight memory: must outlive the weights
     private final DataType type;
-    private final NDArray embed;           // (V, D)
+    private final Embedding embed;         // (V, D), or the tied lm_head's (D, V)
     private final NDArray positionEmbed;   // (P, D) learned positions, or null
     private final Rotary rotary;           // or null
     private final List<Block> blocks;
     private final Norm finalNorm;
-    private final Linear lmHead;           // (V, D): the embedding itself when tied
+    private final Linear lmHead;           // (D, V) in memory, shared with the embedding when tied
     private final KvCache cache;
 
     Decoder(ModelConfig config, NDManager manager, Checkpoint checkpoint, DataType type, Parts parts, int slots, int maxLength) {
@@ -46,7 +46,7 @@ public final class Decoder implements AutoCloseable {
     }
 
     /** What a family's wiring builds from a checkpoint. */
-    record Parts(NDArray embed, NDArray positionEmbed, Rotary rotary, List<Block> blocks, Norm finalNorm, Linear lmHead) {
+    record Parts(Embedding embed, NDArray positionEmbed, Rotary rotary, List<Block> blocks, Norm finalNorm, Linear lmHead) {
     }
 
     public ModelConfig config() {
@@ -85,7 +85,7 @@ public final class Decoder implements AutoCloseable {
         // Every array made during the pass, whichever manager it lands in, closes with the scope.
         try (NDScope scope = new NDScope(); NDManager pass = manager.newSubManager()) {
             BatchLayout layout = new BatchLayout(pass, chunks, type);
-            NDArray x = embed.get(layout.tokenRows);                            // (N, D), N = B*T rows
+            NDArray x = embed.lookup(layout);                                   // (N, D), N = B*T rows
             if (positionEmbed != null) {
                 x = x.add(positionEmbed.get(layout.positionRows));
             }
@@ -168,7 +168,7 @@ public final class Decoder implements AutoCloseable {
         return lmHead;
     }
 
-    NDArray embed() {
+    Embedding embed() {
         return embed;
     }
 

@@ -31,13 +31,13 @@ final class Gpt2Wiring {
 
     Decoder.Parts parts() {
         long d = c.hiddenSize();
-        NDArray wte = load("wte.weight", c.vocabSize(), d);
+        Linear lmHead = Linear.copiedToInOut(load("wte.weight", c.vocabSize(), d), null); // tied: (D, V)
         NDArray wpe = load("wpe.weight", c.maxPositions(), d);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {
             blocks.add(block("h." + i + "."));
         }
-        return new Decoder.Parts(wte, wpe, null, blocks, layerNorm("ln_f."), Linear.outIn(wte));
+        return new Decoder.Parts(Embedding.columnsOf(lmHead), wpe, null, blocks, layerNorm("ln_f."), lmHead);
     }
 
     private Block block(String p) {

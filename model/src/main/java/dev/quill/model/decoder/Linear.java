@@ -3,31 +3,27 @@ package dev.quill.model.decoder;
 import ai.djl.ndarray.NDArray;
 
 /**
- * {@code y = x W^T + b}, with W as PyTorch's nn.Linear has it: (out, in).
+ * {@code y = x W^T + b}, for W of shape (out, in) as PyTorch's nn.Linear has it, kept in memory as
+ * its (in, out) transpose A, so that {@code y = x A + b}.
  *
- * <p>W is normally a transposed view of an (in, out) matrix in memory: the layout GPT-2's Conv1D
- * checkpoints already have, and the one MKL's single-row product streams fastest, by far when it
- * runs on two threads with its Intel code path (docs/BENCHMARKS.md). Inputs are (N, in) rows, so
- * each call is one PyTorch product: mm on the (in, out) matrix, or addmm with the bias folded in.
+ * <p>Why (in, out): it is the layout GPT-2's Conv1D checkpoints already have, and the one MKL's
+ * one-row product reads fastest, by far when that product runs on two threads with MKL's Intel
+ * code path (docs/BENCHMARKS.md). Inputs are (N, in) rows, so each call is one PyTorch product:
+ * mm, or addmm with the bias folded in.
  *
- * @param weight (out, in)
- * @param inOut the same matrix as (in, out) in memory, or null where W is stored (out, in) (a tied head)
+ * @param inOut A: (in, out), contiguous
+ * @param weight W: the (out, in) transposed view of A, for addmm's bias form
  * @param bias (out), or null
  */
-record Linear(NDArray weight, NDArray inOut, NDArray bias) {
+record Linear(NDArray inOut, NDArray weight, NDArray bias) {
 
-    /** A layer over a weight stored (out, in), used as it is: a tied lm_head, the embedding itself. */
-    static Linear outIn(NDArray weight) {
-        return new Linear(weight, null, null);
-    }
-
-    /** A layer over a weight stored (in, out), such as GPT-2's Conv1D: no copy. */
+    /** A layer over a weight already stored (in, out), such as GPT-2's Conv1D: no copy. */
     static Linear inOut(NDArray inOut, NDArray bias) {
-        return new Linear(inOut.transpose(), inOut, bias);
+        return new Linear(inOut, inOut.transpose(), bias);
     }
 
     /**
-     * A layer over {@code weight} (out, in) copied into (in, out) order; the source is closed.
+     * A layer over {@code weight} (out, in), copied into (in, out) order; the source is closed.
      * Reshaping the transposed view is what forces the copy.
      */
     static Linear copiedToInOut(NDArray weight, NDArray bias) {
@@ -44,11 +40,8 @@ record Linear(NDArray weight, NDArray inOut, NDArray bias) {
 
     /** x: (N, in); returns (N, out). */
     NDArray apply(NDArray x) {
-        if (bias == null && inOut != null) {
-            return x.matMul(inOut);                                    // mm
-        }
         return bias == null
-                ? ai.djl.nn.core.Linear.linear(x, weight).head()       // mm against W^T (a tied head)
-                : ai.djl.nn.core.Linear.linear(x, weight, bias).head(); // addmm
+                ? x.matMul(inOut)                                       // mm
+                : ai.djl.nn.core.Linear.linear(x, weight, bias).head(); // addmm(b, x, A)
     }
 }

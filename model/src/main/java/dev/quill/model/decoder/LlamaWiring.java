@@ -33,16 +33,15 @@ final class LlamaWiring {
 
     Decoder.Parts parts() {
         long d = c.hiddenSize();
-        NDArray embed = load("model.embed_tokens.weight", c.vocabSize(), d);
         Rotary rotary = new Rotary(m, c, type);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < c.numLayers(); i++) {
             blocks.add(block("model.layers." + i + "."));
         }
-        // A tied head multiplies by the embedding as it is (V, D): an (in, out) copy would double it.
-        Linear lmHead = c.tieWordEmbeddings() && !ckpt.has("lm_head.weight")
-                ? Linear.outIn(embed)
-                : Linear.copiedToInOut(load("lm_head.weight", c.vocabSize(), d), null);
+        NDArray table = load("model.embed_tokens.weight", c.vocabSize(), d);
+        boolean tied = c.tieWordEmbeddings() && !ckpt.has("lm_head.weight");
+        Linear lmHead = Linear.copiedToInOut(tied ? table : load("lm_head.weight", c.vocabSize(), d), null);
+        Embedding embed = tied ? Embedding.columnsOf(lmHead) : Embedding.rows(table);
         return new Decoder.Parts(embed, null, rotary, blocks, rms("model.norm.weight"), lmHead);
     }
 
