@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * {@link TinyModelFixture} and loaded through the production loading path. Random weights decode at
  * the same speed as trained ones: every step reads every weight whatever their values.
  */
-enum BenchModel {
+public enum BenchModel {
     /** GPT-2 small: 12 layers, 768 wide, 12 heads, vocab 50257, 1024 positions, tied lm_head (124.4M). */
     GPT2_124M("gpt2-124m", new ReferenceConfig(Family.GPT2, 50257, 768, 12, 12, 12, 64, 3072, 1024, 1e-5, 0,
             null, true, false)),
@@ -49,6 +49,16 @@ enum BenchModel {
                         + Arrays.stream(values()).map(m -> m.id).toList()));
     }
 
+    /** The default folder for the models, next to the compiled benchmark classes: model/target/bench-models. */
+    public static Path defaultRoot() {
+        try {
+            Path classes = Path.of(BenchModel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return classes.getParent().resolve("bench-models");
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Parameters, counting a tied lm_head once. */
     long parameters() {
         ReferenceConfig c = config;
@@ -70,7 +80,7 @@ enum BenchModel {
      * carries {@code shape.txt} equal to this shape, so an interrupted write or a changed shape is
      * rewritten rather than loaded.
      */
-    Path folder(Path root) throws IOException {
+    public Path folder(Path root) throws IOException {
         Path dir = root.resolve(id);
         String shape = config + " seed=" + SEED + "\n";
         Path stamp = dir.resolve("shape.txt");

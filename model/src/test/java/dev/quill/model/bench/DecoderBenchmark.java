@@ -92,7 +92,7 @@ public final class DecoderBenchmark {
     }
 
     private void run() throws Exception {
-        Path root = Path.of(args.get("models-dir", defaultModelsDir().toString()));
+        Path root = Path.of(args.get("models-dir", BenchModel.defaultRoot().toString()));
         List<BenchModel> models = Arrays.stream(args.get("models", "gpt2-124m,llama-125m,llama-135m").split(","))
                 .map(String::trim).map(BenchModel::byId).toList();
         List<Path> dirs = new ArrayList<>();
@@ -311,11 +311,6 @@ public final class DecoderBenchmark {
         return v == null ? def : v;
     }
 
-    private static Path defaultModelsDir() throws Exception {
-        // .../model/target/test-classes -> .../model/target/bench-models
-        Path classes = Path.of(DecoderBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return classes.getParent().resolve("bench-models");
-    }
 
     private static int[] randomTokens(Random rnd, int n, int vocab) {
         int[] t = new int[n];

@@ -1,15 +1,12 @@
 package dev.quill.model.engine;
 
 import dev.quill.model.LanguageModel;
+import dev.quill.model.bench.BenchModel;
+import dev.quill.model.cli.TorchThreads;
 import dev.quill.model.decoder.DecoderOptions;
 import dev.quill.model.generate.FinishReason;
 import dev.quill.model.sampling.SamplingParams;
-import dev.quill.model.testing.Dtype;
-import dev.quill.model.testing.Family;
-import dev.quill.model.testing.ReferenceConfig;
-import dev.quill.model.testing.TinyModelFixture;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,37 +19,36 @@ import java.util.concurrent.TimeUnit;
  * The engine benchmark (a command, not a test): aggregate decode tokens/s at 1, 4, 16 and 64
  * concurrent streams, time to first token for a newcomer while 15 others decode, and second-turn
  * time to first token with and without prefix reuse for a 1000-token history. All on a GPT-2
- * small-shaped random fp32 model loaded through the real path; ratios are measured in one run.
+ * small-shaped random fp32 model (the decoder benchmark's {@link BenchModel#GPT2_124M}) loaded through the real path; ratios are measured in one run.
  *
  * <pre>./mvnw -q -B -pl model test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.quill.model.engine.EngineBenchmark [-Dexec.args="--streams 1,4,16,64"]</pre>
+ *     -Dexec.mainClass=dev.quill.model.engine.EngineBenchmark \
+ *     [-Dexec.args="--streams 1,4,16,64 --tokens 64 --threads 1 --streams-only"]</pre>
  */
 public final class EngineBenchmark {
 
-    private static final ReferenceConfig GPT2_SMALL = new ReferenceConfig(Family.GPT2, 50257, 768, 12, 12, 12, 64,
-            3072, 1024, 1e-5, 0, null, true, false);
 
     private EngineBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
-        System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "2"));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         String streamsArg = "1,4,16,64";
         int decodeTokens = 64;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        Integer threads = null;
+        boolean streamsOnly = false;
+        for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--streams" -> streamsArg = args[i + 1];
-                case "--tokens" -> decodeTokens = Integer.parseInt(args[i + 1]);
+                case "--streams" -> streamsArg = args[++i];
+                case "--tokens" -> decodeTokens = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.valueOf(args[++i]);
+                case "--streams-only" -> streamsOnly = true; // skip the time-to-first-token parts
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Path dir = Path.of("target", "bench-models", "gpt2-124m");
-        if (!Files.exists(dir.resolve("config.json"))) {
-            System.out.println("writing a GPT-2 small-shaped random model to " + dir + " ...");
-            TinyModelFixture.write(dir, GPT2_SMALL, Dtype.F32, false, 20261121L);
-        }
+        // Before DJL starts: PyTorch fixes its thread pools then. Same default as serve and generate.
+        TorchThreads.configure(threads, null);
+        Path dir = BenchModel.GPT2_124M.folder(BenchModel.defaultRoot()); // the decoder benchmark's model
         System.out.printf("threads: intra-op %s, cores %d%n", System.getProperty("ai.djl.pytorch.num_threads"),
                 Runtime.getRuntime().availableProcessors());
 
@@ -70,9 +66,13 @@ public final class EngineBenchmark {
                 System.out.printf("streams %3d: %8.1f tokens/s aggregate%s%n", n, tps,
                         single > 0 && n > 1 ? String.format("  (%.1fx one stream)", tps / single) : "");
             }
-            newcomerTtft(engine);
+            if (!streamsOnly) {
+                newcomerTtft(engine);
+            }
         }
-        prefixReuse(dir);
+        if (!streamsOnly) {
+            prefixReuse(dir);
+        }
     }
 
     /** N greedy streams from 32-token prompts; tokens/s over the span in which all of them decode. */
