@@ -11,7 +11,7 @@
 # process (yes > /dev/null) keeps one core busy, as a server's own event loop or a neighbour would.
 # The busy runs skip the slow cache-versus-recomputation part and repeat twice. Logs: model/target/bench/.
 #
-# MKL_INTEL_PATH=1 preloads bench/mkl-intel-path.c, which makes MKL (inside PyTorch) take the code path
+# MKL_INTEL_PATH=1 preloads native/mkl-intel-path.c, which makes MKL (inside PyTorch) take the code path
 # it keeps for Intel CPUs. Not for production: it is how docs/BENCHMARKS.md measures what MKL's CPU
 # check costs on AMD. It needs a C compiler.
 set -euo pipefail
@@ -25,7 +25,7 @@ export MAVEN_OPTS=${MAVEN_OPTS:--Xmx3g}
 
 preload=""
 if [[ "${MKL_INTEL_PATH:-0}" == 1 ]]; then
-  cc -shared -fPIC -O2 -o "$out/libmkl-intel-path.so" bench/mkl-intel-path.c
+  cc -shared -fPIC -O2 -o "$out/libmkl-intel-path.so" native/mkl-intel-path.c
   preload="$PWD/$out/libmkl-intel-path.so"
 fi
 

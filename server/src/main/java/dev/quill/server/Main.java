@@ -3,6 +3,7 @@ package dev.quill.server;
 import dev.quill.model.LanguageModel;
 import dev.quill.model.cli.GenerateCommand;
 import dev.quill.model.cli.TrainCommand;
+import dev.quill.model.cli.MklCodePath;
 import dev.quill.model.cli.TorchThreads;
 import dev.quill.model.decoder.DecoderOptions;
 import dev.quill.model.engine.Engine;
@@ -97,6 +98,7 @@ public final class Main {
 
     private static void serve(QuillConfig config) {
         TorchThreads.configure(config.threads(), config.interopThreads());
+        MklCodePath.advice(config.device()).ifPresent(System.out::println);
         LanguageModel model;
         try {
             ModelConfig mc = ModelConfigReader.read(config.modelPath());
