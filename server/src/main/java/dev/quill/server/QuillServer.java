@@ -6,6 +6,7 @@ import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ChatService;
 import dev.quill.server.config.QuillConfig;
 import dev.quill.server.http.Access;
+import dev.quill.server.http.BlockedThreadWatch;
 import dev.quill.server.http.HealthHandler;
 import dev.quill.server.http.HttpErrors;
 import dev.quill.server.http.MetricsHandler;
@@ -55,6 +56,7 @@ public final class QuillServer {
     public static Future<QuillServer> start(Vertx vertx, QuillConfig config, LanguageModel model, Engine engine,
                                             ConversationStore store) {
         QuillServer s = new QuillServer(vertx, config, model, engine, store);
+        BlockedThreadWatch.install(vertx, s.metrics);
         HttpServerOptions options = new HttpServerOptions()
                 // twice the limit, so a message just over it gets a typed error instead of a closed socket
                 .setMaxWebSocketFrameSize(2 * config.maxBodyBytes())
@@ -76,7 +78,7 @@ public final class QuillServer {
         HealthHandler health = new HealthHandler(store, () -> draining);
         r.get("/health/live").handler(health::live);
         r.get("/health/ready").handler(health::ready);
-        r.get("/metrics").handler(new MetricsHandler(engine.metrics(), metrics)::handle);
+        r.get("/metrics").handler(new MetricsHandler(vertx, engine.metrics(), metrics)::handle);
         r.get("/ws").handler(this::upgrade);
         r.get("/v1/models").handler(new ModelsHandler(modelName, engine.maxLength())::handle);
         OpenAiHandler openAi = new OpenAiHandler(vertx, chat, metrics, modelName, config.sseKeepAlive());

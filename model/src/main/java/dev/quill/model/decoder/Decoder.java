@@ -144,6 +144,17 @@ public final class Decoder implements AutoCloseable {
         manager.close(); // weights, tables and cache; the checkpoint's mappings go with this object
     }
 
+    /**
+     * Native arrays this decoder holds, counted recursively under its manager: weights, tables and
+     * cache, plus whatever a pass has not closed yet. Between passes the count is constant unless
+     * something leaks, so it is the leak gauge. Uses DJL's public {@code getManagedArrays} (which
+     * counts arrays, not empty sub-managers); it reads concurrent maps, so any thread may call it,
+     * but only a count taken between passes means anything. O(arrays): hundreds, not per token.
+     */
+    public long liveArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     /** The manager that owns every long-lived array of this decoder (for leak checks). */
     NDManager manager() {
         return manager;

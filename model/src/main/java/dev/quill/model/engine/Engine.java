@@ -22,6 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Engine implements AutoCloseable {
 
+    private static final long ARRAY_COUNT_INTERVAL_NANOS = 1_000_000_000L;
+
     private final Decoder decoder;
     private final TextTokenizer tokenizer;
     private final Set<Integer> eosIds;
@@ -33,6 +35,8 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final Thread worker;
     private volatile boolean stopping;
+    private long arraysCountedAt;      // System.nanoTime() of the last count; engine thread only
+    private long arraysCountedAtStep;  // steps taken when it was made; engine thread only
 
     public Engine(Decoder decoder, TextTokenizer tokenizer, Set<Integer> eosIds, EngineOptions options) {
         this.decoder = decoder;
@@ -41,6 +45,7 @@ public final class Engine implements AutoCloseable {
         this.options = options;
         this.scheduler = new Scheduler(decoder.cache().slots(), options, metrics);
         this.metrics.kvTokenCapacity.set((long) decoder.cache().slots() * decoder.maxLength());
+        countLiveArrays(); // before the worker starts, so the gauge is never a meaningless 0
         this.worker = new Thread(this::loop, "quill-engine");
         this.worker.setDaemon(true);
         this.worker.start();
@@ -130,6 +135,9 @@ public final class Engine implements AutoCloseable {
         publishGauges();
         if (plan.isEmpty()) {
             if (inbox.isEmpty()) {
+                if (arraysCountedAtStep != metrics.steps.sum()) {
+                    countLiveArrays(); // going idle: the gauge holds what is left after the last request
+                }
                 LockSupport.park(this); // submit() and cancel() unpark
             }
             return;
@@ -151,6 +159,19 @@ public final class Engine implements AutoCloseable {
         scheduler.update(plan, sampled);
         metrics.steps.increment();
         publishGauges();
+        if (System.nanoTime() - arraysCountedAt >= ARRAY_COUNT_INTERVAL_NANOS) {
+            countLiveArrays(); // while busy, at most once a second: a count walks every array
+        }
+    }
+
+    /**
+     * Sets the live-arrays gauge. Called only between steps, when no pass's temporaries exist,
+     * so the count stays flat for the life of the process unless an array leaks.
+     */
+    private void countLiveArrays() {
+        metrics.nativeArraysLive.set(decoder.liveArrays());
+        arraysCountedAt = System.nanoTime();
+        arraysCountedAtStep = metrics.steps.sum();
     }
 
     /**

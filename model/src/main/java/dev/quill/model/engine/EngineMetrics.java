@@ -25,6 +25,7 @@ public final class EngineMetrics {
     final LongAdder itlNanosSum = new LongAdder();
     final LongAdder itlCount = new LongAdder();
     final LongAdder steps = new LongAdder();
+    final AtomicLong nativeArraysLive = new AtomicLong(); // the decoder's arrays, counted between steps
 
     void prefixHit(int tokens) {
         prefixHits.increment();
@@ -53,13 +54,13 @@ public final class EngineMetrics {
         return new Snapshot(queueDepth.get(), running.get(), kvTokensInUse.get(), kvTokenCapacity.get(),
                 prefixHits.sum(), prefixTokensReused.sum(), requestsFinished.sum(), promptTokens.sum(),
                 generatedTokens.sum(), promptTokensComputed.sum(), ttftNanosSum.sum(), ttftCount.sum(), itlNanosSum.sum(), itlCount.sum(),
-                steps.sum());
+                steps.sum(), nativeArraysLive.get());
     }
 
     /** Point-in-time values; sums and counts are cumulative. */
     public record Snapshot(long queueDepth, long running, long kvTokensInUse, long kvTokenCapacity,
                            long prefixHits, long prefixTokensReused, long requestsFinished, long promptTokens,
                            long generatedTokens, long promptTokensComputed, long ttftNanosSum, long ttftCount, long itlNanosSum, long itlCount,
-                           long steps) {
+                           long steps, long nativeArraysLive) {
     }
 }

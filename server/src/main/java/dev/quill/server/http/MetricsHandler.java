@@ -1,27 +1,39 @@
 package dev.quill.server.http;
 
 import dev.quill.model.engine.EngineMetrics;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
-/** GET /metrics in Prometheus' text exposition format. */
+/**
+ * GET /metrics in Prometheus' text exposition format. The process's memory is read from procfs
+ * on a worker thread (a file read, however fast, does not belong on the event loop); everything
+ * else is counters in memory.
+ */
 public final class MetricsHandler {
 
+    private final Vertx vertx;
     private final EngineMetrics engine;
     private final ServerMetrics server;
 
-    public MetricsHandler(EngineMetrics engine, ServerMetrics server) {
+    public MetricsHandler(Vertx vertx, EngineMetrics engine, ServerMetrics server) {
+        this.vertx = vertx;
         this.engine = engine;
         this.server = server;
     }
 
     public void handle(RoutingContext ctx) {
-        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(render());
+        vertx.executeBlocking(ProcessMemory::residentBytes, false)
+                .otherwise(OptionalLong.empty())
+                .onSuccess(rss -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(render(rss)));
     }
 
-    String render() {
+    /** @param residentBytes the process's RSS, empty where the OS does not say */
+    String render(OptionalLong residentBytes) {
         EngineMetrics.Snapshot e = engine.snapshot();
         StringBuilder b = new StringBuilder();
         gauge(b, "quill_queue_depth", "Requests waiting for a KV cache slot.", e.queueDepth());
@@ -48,6 +60,14 @@ public final class MetricsHandler {
         gauge(b, "quill_active_streams", "Generations streaming to clients.", server.activeStreams.get());
         Runtime rt = Runtime.getRuntime();
         gauge(b, "quill_jvm_heap_used_bytes", "JVM heap in use.", rt.totalMemory() - rt.freeMemory());
+        if (residentBytes.isPresent()) {
+            gauge(b, "quill_process_resident_memory_bytes", "Resident set size of the process (heap, native, code).",
+                    residentBytes.getAsLong());
+        }
+        gauge(b, "quill_native_arrays_live", "NDArrays the model holds, counted between engine steps.",
+                e.nativeArraysLive());
+        counter(b, "quill_event_loop_blocked_total", "Vert.x warnings that an event loop was blocked.",
+                server.eventLoopBlocked.sum());
         return b.toString();
     }
 

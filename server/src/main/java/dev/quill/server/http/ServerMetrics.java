@@ -13,6 +13,7 @@ public final class ServerMetrics {
     final LongAdder socketsOpened = new LongAdder();
     final LongAdder socketMessages = new LongAdder();
     final AtomicLong activeStreams = new AtomicLong();
+    final LongAdder eventLoopBlocked = new LongAdder(); // Vert.x blocked-thread warnings about event loops
 
     public void request(String route, int status) {
         httpRequests.computeIfAbsent(route + " " + status, k -> new LongAdder()).increment();
@@ -37,6 +38,11 @@ public final class ServerMetrics {
 
     public void streamEnded() {
         activeStreams.decrementAndGet();
+    }
+
+    /** Called on Vert.x's blocked-thread checker thread (see {@link BlockedThreadWatch}). */
+    void eventLoopBlocked() {
+        eventLoopBlocked.increment();
     }
 
     public long activeStreams() {

@@ -18,7 +18,7 @@ import java.util.List;
  * vLLM run can be read by the same script; what vLLM has no name for is added beside them
  * ({@code incomplete}, {@code total_cached_tokens}, {@code errors_by_code}, {@code p50_*},
  * {@code p90_*}), with the per-request lists, histograms, the timeline and the server's gauges
- * for the report.
+ * for the report, and whether the server's memory grew ({@code server_memory}, {@link MemoryTrend}).
  */
 final class JsonResult {
 
@@ -87,6 +87,8 @@ final class JsonResult {
                 .put("failed", array(t.failed()))
                 .put("mean_in_flight", array(t.meanInFlight())));
         j.put("server_metrics", serverMetrics);
+        double from = measureStartNanos / 1e9;
+        j.put("server_memory", MemoryTrend.of(serverMetrics, from, from + durationSeconds));
         return j;
     }
 

@@ -292,6 +292,10 @@ final class LoadTestRun {
         String line = String.format("[%5.0fs] %-9s | sent %d | ok %d | failed %d | in flight %d | ~%d tok/s",
                 now / 1e9, phase, sent, ok, failed, inFlight, chunks - chunksAtLastLine);
         chunksAtLastLine = chunks;
+        Double rss = scraper == null ? null : scraper.latest("resident_memory_bytes");
+        if (rss != null) {
+            line += String.format(" | server RSS %.0f MiB", rss / (1024 * 1024)); // a leak shows here as it happens
+        }
         progress.print("\r" + line + "   ");
         progress.flush();
     }

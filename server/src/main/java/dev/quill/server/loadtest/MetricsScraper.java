@@ -9,18 +9,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * Reads the server's Prometheus {@code /metrics} once a second while the run lasts, so the report
  * can show the server's side: queue depth, running sequences and KV cache use over time. Knows
- * Quill's names, and vLLM's and llama.cpp's for the same gauges. A server without {@code /metrics},
- * or with none of those names, is noted once and left alone; a single failed scrape is a gap.
- * Confined to the run's event loop.
+ * Quill's names, and vLLM's and llama.cpp's for the same gauges. From Quill it also keeps the
+ * memory series (heap, RSS, live native arrays) and the blocked-event-loop counter, which
+ * {@link MemoryTrend} compares across the run; another server has no such series. A server
+ * without {@code /metrics}, or with none of those names, is noted once and left alone; a single
+ * failed scrape is a gap. Confined to the run's event loop.
  */
 final class MetricsScraper {
 
     /** A gauge the report draws, and the names servers give it (summed over label sets). */
-    private record Gauge(String key, List<String> names) {
+    record Gauge(String key, List<String> names) {
     }
 
     private static final List<Gauge> GAUGES = List.of(
@@ -28,6 +31,15 @@ final class MetricsScraper {
             new Gauge("running_sequences", List.of("quill_running_sequences", "vllm:num_requests_running",
                     "llamacpp:requests_processing")),
             new Gauge("kv_tokens_in_use", List.of("quill_kv_tokens_in_use")));
+
+    /** Quill only; a series is written only when the server reported it at least once. */
+    static final List<Gauge> MEMORY = List.of(
+            new Gauge("heap_used_bytes", List.of("quill_jvm_heap_used_bytes")),
+            new Gauge("resident_memory_bytes", List.of("quill_process_resident_memory_bytes")),
+            new Gauge("native_arrays_live", List.of("quill_native_arrays_live")),
+            new Gauge("event_loop_blocked_total", List.of("quill_event_loop_blocked_total")));
+
+    private static final List<Gauge> ALL = Stream.concat(GAUGES.stream(), MEMORY.stream()).toList();
 
     /** KV use as a fraction: Quill's tokens in use over capacity, else the server's own ratio. */
     private static final List<String> KV_USAGE = List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc",
@@ -50,7 +62,7 @@ final class MetricsScraper {
         this.client = client;
         this.target = target;
         this.clock = clock;
-        for (Gauge g : GAUGES) {
+        for (Gauge g : ALL) {
             series.put(g.key(), new JsonArray());
         }
         series.put("kv_usage", new JsonArray());
@@ -95,7 +107,8 @@ final class MetricsScraper {
         stop();
     }
 
-    private void record(long atNanos, Map<String, Double> values) {
+    /** One scrape's values (package-private: tests feed it scripted scrapes). */
+    void record(long atNanos, Map<String, Double> values) {
         if (source == null) {
             source = values.containsKey("quill_queue_depth") ? "quill"
                     : values.keySet().stream().anyMatch(k -> k.startsWith("vllm:")) ? "vllm"
@@ -106,12 +119,14 @@ final class MetricsScraper {
             }
         }
         times.add(Math.round(atNanos / 1e6) / 1e3);
-        for (Gauge g : GAUGES) {
+        for (Gauge g : ALL) {
             series.get(g.key()).add(first(values, g.names()));
         }
         Double used = values.get("quill_kv_tokens_in_use");
         Double capacity = values.get("quill_kv_tokens_capacity");
-        series.get("kv_usage").add(used != null && capacity != null && capacity > 0 ? used / capacity : first(values, KV_USAGE));
+        // Boxed on both sides: with a primitive one, a scrape with neither would unbox null and throw.
+        Double usage = used != null && capacity != null && capacity > 0 ? Double.valueOf(used / capacity) : first(values, KV_USAGE);
+        series.get("kv_usage").add(usage);
     }
 
     private static Double first(Map<String, Double> values, List<String> names) {
@@ -156,6 +171,17 @@ final class MetricsScraper {
         }
         o.put("t", times);
         series.forEach(o::put);
+        for (Gauge g : MEMORY) {
+            if (series.get(g.key()).stream().allMatch(v -> v == null)) {
+                o.remove(g.key()); // not a Quill, or one from before these metrics
+            }
+        }
         return o;
+    }
+
+    /** The last value scraped of a series ({@code MEMORY} or gauge key), or null. */
+    Double latest(String key) {
+        JsonArray s = series.get(key);
+        return s == null || s.isEmpty() ? null : (Double) s.getValue(s.size() - 1);
     }
 }

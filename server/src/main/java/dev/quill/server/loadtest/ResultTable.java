@@ -2,13 +2,15 @@ package dev.quill.server.loadtest;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Result files as text for the terminal: one run in the layout of vLLM's "Serving Benchmark
- * Result" block, or two runs side by side with the change from the first to the second.
+ * Result" block (and, against a Quill, whether its memory grew), or two runs side by side with
+ * the change from the first to the second.
  */
 final class ResultTable {
 
@@ -40,6 +42,12 @@ final class ResultTable {
 
     private static final String[][] STATS = {{"Mean", "mean"}, {"Median", "median"}, {"P90", "p90"}, {"P99", "p99"}};
 
+    private static final double MIB = 1024 * 1024;
+
+    /** The memory series' short names, for one line that holds all three. */
+    private static final Map<String, String> SHORT = Map.of("heap_used_bytes", "heap", "resident_memory_bytes", "RSS",
+            "native_arrays_live", "live arrays");
+
     private ResultTable() {
     }
 
@@ -60,7 +68,43 @@ final class ResultTable {
             }
         }
         errors(b, r);
+        memory(b, r.getJsonObject("server_memory"));
         return b.append("=".repeat(50)).append('\n').toString();
+    }
+
+    /** Issue 6's question in two lines: did heap, RSS or live arrays grow, and was an event loop blocked. */
+    private static void memory(StringBuilder b, JsonObject m) {
+        if (m == null) {
+            return;
+        }
+        b.append(center("Server memory", '-')).append('\n');
+        List<String> parts = new ArrayList<>();
+        for (String key : MemoryTrend.COMPARED) {
+            JsonObject c = m.getJsonObject(key);
+            if (c != null) {
+                double scale = key.endsWith("_bytes") ? MIB : 1;
+                String unit = key.endsWith("_bytes") ? " MiB" : "";
+                parts.add(String.format(Locale.ROOT, "%s %s -> %s%s (%s)", SHORT.get(key), mean(c.getDouble("first"), scale),
+                        mean(c.getDouble("last"), scale), unit, percent(c.getDouble("change_pct"))));
+            }
+        }
+        if (!parts.isEmpty()) {
+            String window = m.getDouble("window_s", 0.0) == MemoryTrend.WINDOW_S ? "First vs last 60 s (mean):"
+                    : "First vs last third (mean, < 2 min):";
+            b.append(String.format("%-40s %s%n", window, String.join(", ", parts)));
+        }
+        if (m.containsKey("event_loop_blocked_total")) {
+            b.append(String.format("%-40s %s in the run (%s since the server started)%n", "Event-loop blocked warnings:",
+                    number(m.getValue("event_loop_blocked_during_run")), number(m.getValue("event_loop_blocked_total"))));
+        }
+    }
+
+    private static String mean(Double v, double scale) {
+        return v == null ? "-" : String.format(Locale.ROOT, scale == 1 ? "%.0f" : "%.1f", v / scale);
+    }
+
+    private static String percent(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%+.1f%%", v);
     }
 
     static String compare(JsonObject a, JsonObject b, String labelA, String labelB) {
@@ -77,7 +121,33 @@ final class ResultTable {
                 }
             }
         }
+        compareMemory(s, a.getJsonObject("server_memory"), b.getJsonObject("server_memory"));
         return s.toString();
+    }
+
+    /** Last-window means side by side, and each run's own growth (a growth of a growth means nothing: no change). */
+    private static void compareMemory(StringBuilder s, JsonObject a, JsonObject b) {
+        if (a == null && b == null) {
+            return; // neither run was against a Quill that reports its memory
+        }
+        s.append(center("Server memory", '-')).append('\n');
+        for (String key : MemoryTrend.COMPARED) {
+            JsonObject x = a == null ? null : a.getJsonObject(key);
+            JsonObject y = b == null ? null : b.getJsonObject(key);
+            if (x == null && y == null) {
+                continue;
+            }
+            double scale = key.endsWith("_bytes") ? MIB : 1;
+            String name = SHORT.get(key).substring(0, 1).toUpperCase(Locale.ROOT) + SHORT.get(key).substring(1);
+            Double lastX = x == null ? null : x.getDouble("last");
+            Double lastY = y == null ? null : y.getDouble("last");
+            s.append(line(name + ", last window" + (scale == 1 ? ":" : " (MiB):"),
+                    lastX == null ? null : lastX / scale, lastY == null ? null : lastY / scale));
+            s.append(String.format(Locale.ROOT, "%-40s %14s %14s%n", name + ", first to last window:",
+                    percent(x == null ? null : x.getDouble("change_pct")), percent(y == null ? null : y.getDouble("change_pct"))));
+        }
+        s.append(line("Event-loop blocked warnings:", a == null ? null : a.getValue("event_loop_blocked_during_run"),
+                b == null ? null : b.getValue("event_loop_blocked_during_run")));
     }
 
     private static String line(String label, Object a, Object b) {

@@ -13,6 +13,7 @@ import dev.quill.server.config.Settings;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.MemoryConversationStore;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,11 +48,22 @@ public final class ServerFixture implements AutoCloseable {
 
     /** Writes (once per directory) and serves the tiny model. */
     public static ServerFixture start(Path dir, Map<String, String> settings) throws IOException {
-        return start(dir, settings, c -> new MemoryConversationStore(c.idleExpiry(), Clock.systemUTC()));
+        return start(dir, settings, new VertxOptions());
+    }
+
+    /** With Vert.x options of the test's own (e.g. a short blocked-thread limit). */
+    public static ServerFixture start(Path dir, Map<String, String> settings, VertxOptions vertxOptions) throws IOException {
+        return start(dir, settings, c -> new MemoryConversationStore(c.idleExpiry(), Clock.systemUTC()), vertxOptions);
     }
 
     public static ServerFixture start(Path dir, Map<String, String> settings,
                                       Function<QuillConfig, ConversationStore> storeFactory) throws IOException {
+        return start(dir, settings, storeFactory, new VertxOptions());
+    }
+
+    public static ServerFixture start(Path dir, Map<String, String> settings,
+                                      Function<QuillConfig, ConversationStore> storeFactory,
+                                      VertxOptions vertxOptions) throws IOException {
         Path modelDir = dir.resolve("tiny-qwen2");
         if (!Files.exists(modelDir.resolve("config.json"))) {
             TinyModelFixture.write(modelDir, Family.QWEN2, Dtype.F32, false, 7);
@@ -69,7 +81,7 @@ public final class ServerFixture implements AutoCloseable {
         Engine engine = new Engine(model.decoder(), model.tokenizer(), model.eosIds(),
                 new EngineOptions(config.maxWaiting(), config.stepTokenBudget(), config.prefixCache()));
         ConversationStore store = storeFactory.apply(config);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(vertxOptions);
         QuillServer server = QuillServer.start(vertx, config, model, engine, store)
                 .toCompletionStage().toCompletableFuture().join();
         return new ServerFixture(vertx, model, engine, store, server, config);
