@@ -35,6 +35,14 @@ final class BatchLayout {
     final int firstSlot;          // >= 0 when the slots are consecutive, so the cache is read as a view
     final NDIndex cacheGather;    // [slots, :, :L] when they are not: the cache is read by gathering
     final NDArray mask;           // (B, 1, T, L): 0 where a query may see a key, -inf elsewhere; or null
+    /**
+     * T = 1 with B > 1 sequences that are not one view of the cache (scattered slots or different
+     * lengths): attention then runs per sequence on its own slot's keys, read in place, instead of
+     * gathering every slot up to the longest sequence into a copy per layer.
+     */
+    final boolean attendEach;
+    final int[] slots;            // (B) each sequence's slot
+    final int[] ends;             // (B) each sequence's length after the pass: the keys it sees
 
     BatchLayout(NDManager m, List<SequenceChunk> chunks, DataType maskType) {
         batch = chunks.size();
@@ -52,6 +60,11 @@ final class BatchLayout {
         rows = batch * t;
         keyLength = l;
         everyKeyVisible = t == 1 && sameEnd;
+        boolean adjacent = true;
+        for (int b = 1; b < batch; b++) {
+            adjacent &= chunks.get(b).slot() == chunks.get(0).slot() + b;
+        }
+        attendEach = t == 1 && batch > 1 && !(adjacent && sameEnd);
         long[] ids = new long[rows];
         long[] pos = new long[rows];
         long[] wSlots = new long[real];
@@ -59,14 +72,16 @@ final class BatchLayout {
         long[] realIds = new long[real];
         long[] last = new long[batch];
         long[] slotIds = new long[batch];
-        float[] maskValues = everyKeyVisible ? null : new float[rows * l];
-        boolean consecutive = true;
+        slots = new int[batch];
+        ends = new int[batch];
+        float[] maskValues = everyKeyVisible || attendEach ? null : new float[rows * l];
         int n = 0;
         for (int b = 0; b < batch; b++) {
             SequenceChunk c = chunks.get(b);
             int len = c.tokens().length;
             slotIds[b] = c.slot();
-            consecutive &= c.slot() == chunks.get(0).slot() + b;
+            slots[b] = c.slot();
+            ends[b] = c.end();
             last[b] = (long) b * t + len - 1;
             for (int i = 0; i < t; i++) {
                 int row = b * t + i;
@@ -95,8 +110,8 @@ final class BatchLayout {
         cacheWrite = new NDIndex("{}, :, {}", m.create(wSlots), padded ? m.create(wPos) : positions);
         realRows = padded ? new NDIndex("{}", m.create(realIds)) : null;
         lastRows = t == 1 ? null : new NDIndex("{}", m.create(last));
-        firstSlot = consecutive ? chunks.get(0).slot() : -1;
-        cacheGather = consecutive ? null : new NDIndex("{}, :, :{}", m.create(slotIds), l);
+        firstSlot = adjacent ? chunks.get(0).slot() : -1;
+        cacheGather = adjacent || attendEach ? null : new NDIndex("{}, :, :{}", m.create(slotIds), l);
         mask = maskValues == null ? null : m.create(maskValues, new Shape(batch, 1, t, l)).toType(maskType, false);
     }
 }

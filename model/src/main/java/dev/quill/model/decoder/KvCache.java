@@ -68,6 +68,19 @@ public final class KvCache implements AutoCloseable {
         return new NDList(view(keys[layer], layout), view(values[layer], layout));
     }
 
+    /** One sequence's keys and values, read in place: each (kvHeads, length, headDim), views of the cache. */
+    NDList readSlot(int layer, int slot, int length) {
+        return new NDList(slotView(keys[layer], slot, length), slotView(values[layer], slot, length));
+    }
+
+    private NDArray slotView(NDArray cache, int slot, int length) {
+        NDArray x = cache.split(new long[] {slot, slot + 1}, 0).get(1); // (1, kvHeads, maxLength, hd)
+        if (length < maxLength) {
+            x = x.split(new long[] {length}, 2).get(0);
+        }
+        return x.squeeze(0);
+    }
+
     /** cache[firstSlot : firstSlot + B, :, :L] with one split per axis that is not taken whole. */
     private NDArray view(NDArray cache, BatchLayout layout) {
         NDArray x = cache;

@@ -32,7 +32,7 @@ class KvCacheMatchesRecomputationTest {
     void cachedDecodeEqualsFullRecomputationFor72Steps(Family family) throws Exception {
         TinyModel model = TinyModelFixture.write(dir, family, Dtype.F32, false, 21);
         Random rnd = new Random(3);
-        int[] slots = {4, 1, 2}; // not consecutive: the cache is read by gathering slots
+        int[] slots = {4, 1, 2}; // not consecutive: prefill gathers the slots, decode reads each in place
         int[] lengths = {5, 17, 2};
         List<List<Integer>> seqs = new ArrayList<>();
         List<SequenceChunk> prefill = new ArrayList<>();
