@@ -4,6 +4,7 @@
 #
 #   bench/load.sh                           # sessions 1 16 64 256, protocols ws sse
 #   SESSIONS="256" PROTOCOLS="ws" bench/load.sh
+#   SESSIONS="256" PROTOCOLS="ws" TURNS=1 bench/load.sh   # one-turn conversations: lengths that do not grow
 #
 # One server per run, started fresh, so that the runs do not share a prefix cache or a heap. Results go
 # to docs/loadtest/ (JSON result, HTML report, the server's log); the script prints how many blocked-
@@ -29,7 +30,8 @@ duration_for() { # the 256-session run lasts long enough to hold its first minut
 
 for n in $sessions; do
   for proto in $protocols; do
-    name="quill-$n-$proto"
+    turns=${TURNS:-4}
+    name="quill-$n-$proto${TURNS:+-${TURNS}turn}"
     log="$out/$name.server.log"
     java -Xmx4g -jar server/target/quill-server.jar serve --model "$model" --port "$port" \
         --engine.slots 64 --engine.max_waiting 256 > "$log" 2>&1 &
@@ -41,7 +43,7 @@ for n in $sessions; do
     done
     echo "### $name — $(date -Is), load average $(cut -d' ' -f1-3 /proc/loadavg)"
     java -jar server/target/quill-server.jar loadtest --url "http://127.0.0.1:$port" --protocol "$proto" \
-        --sessions "$n" --turns 4 --duration "$(duration_for "$n")" --warmup 20 --grace 300 \
+        --sessions "$n" --turns "$turns" --duration "$(duration_for "$n")" --warmup 20 --grace 300 \
         --prompt-tokens uniform:16..48 --max-tokens uniform:32..96 --seed 0 \
         --out "$out/$name.json" --report "$out/$name.html"
     kill $server
