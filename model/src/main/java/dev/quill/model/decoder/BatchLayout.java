@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -71,7 +72,6 @@ final class BatchLayout {
         long[] wPos = new long[real];
         long[] realIds = new long[real];
         long[] last = new long[batch];
-        long[] slotIds = new long[batch];
         slots = new int[batch];
         ends = new int[batch];
         float[] maskValues = everyKeyVisible || attendEach ? null : new float[rows * l];
@@ -79,7 +79,6 @@ final class BatchLayout {
         for (int b = 0; b < batch; b++) {
             SequenceChunk c = chunks.get(b);
             int len = c.tokens().length;
-            slotIds[b] = c.slot();
             slots[b] = c.slot();
             ends[b] = c.end();
             last[b] = (long) b * t + len - 1;
@@ -111,7 +110,8 @@ final class BatchLayout {
         realRows = padded ? new NDIndex("{}", m.create(realIds)) : null;
         lastRows = t == 1 ? null : new NDIndex("{}", m.create(last));
         firstSlot = adjacent ? chunks.get(0).slot() : -1;
-        cacheGather = adjacent || attendEach ? null : new NDIndex("{}, :, :{}", m.create(slotIds), l);
+        cacheGather = adjacent || attendEach ? null
+                : new NDIndex("{}, :, :{}", m.create(Arrays.stream(slots).asLongStream().toArray()), l);
         mask = maskValues == null ? null : m.create(maskValues, new Shape(batch, 1, t, l)).toType(maskType, false);
     }
 }
