@@ -4,6 +4,7 @@ import dev.quill.model.engine.EngineMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
+import java.lang.management.MemoryUsage;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -58,8 +59,15 @@ public final class MetricsHandler {
         counter(b, "quill_websocket_connections_total", "WebSocket connections opened.", server.socketsOpened.sum());
         counter(b, "quill_websocket_messages_total", "WebSocket messages received.", server.socketMessages.sum());
         gauge(b, "quill_active_streams", "Generations streaming to clients.", server.activeStreams.get());
-        Runtime rt = Runtime.getRuntime();
-        gauge(b, "quill_jvm_heap_used_bytes", "JVM heap in use.", rt.totalMemory() - rt.freeMemory());
+        MemoryUsage heap = JvmMemory.heap();
+        gauge(b, "quill_jvm_heap_used_bytes", "JVM heap in use, garbage included.", heap.getUsed());
+        gauge(b, "quill_jvm_heap_committed_bytes", "JVM heap the process has committed (grows up to -Xmx).",
+                heap.getCommitted());
+        OptionalLong afterGc = JvmMemory.heapAfterLastGc();
+        if (afterGc.isPresent()) {
+            gauge(b, "quill_jvm_heap_after_gc_bytes", "JVM heap in use right after the latest garbage collection.",
+                    afterGc.getAsLong());
+        }
         if (residentBytes.isPresent()) {
             gauge(b, "quill_process_resident_memory_bytes", "Resident set size of the process (heap, native, code).",
                     residentBytes.getAsLong());

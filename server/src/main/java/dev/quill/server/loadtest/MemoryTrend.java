@@ -21,7 +21,8 @@ final class MemoryTrend {
     static final double WINDOW_S = 60;
 
     /** The series compared, in the order they are shown. */
-    static final List<String> COMPARED = List.of("heap_used_bytes", "resident_memory_bytes", "native_arrays_live");
+    static final List<String> COMPARED = List.of("heap_after_gc_bytes", "heap_used_bytes", "heap_committed_bytes",
+            "resident_memory_bytes", MetricsScraper.OUTSIDE_HEAP, "native_arrays_live");
 
     static final String BLOCKED = "event_loop_blocked_total";
 

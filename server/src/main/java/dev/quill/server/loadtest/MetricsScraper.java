@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * Reads the server's Prometheus {@code /metrics} once a second while the run lasts, so the report
  * can show the server's side: queue depth, running sequences and KV cache use over time. Knows
  * Quill's names, and vLLM's and llama.cpp's for the same gauges. From Quill it also keeps the
- * memory series (heap, RSS, live native arrays) and the blocked-event-loop counter, which
+ * memory series (heap after collection, used and committed; RSS; live native arrays) and the blocked-event-loop counter, which
  * {@link MemoryTrend} compares across the run; another server has no such series. A server
  * without {@code /metrics}, or with none of those names, is noted once and left alone; a single
  * failed scrape is a gap. Confined to the run's event loop.
@@ -34,12 +34,20 @@ final class MetricsScraper {
 
     /** Quill only; a series is written only when the server reported it at least once. */
     static final List<Gauge> MEMORY = List.of(
+            new Gauge("heap_after_gc_bytes", List.of("quill_jvm_heap_after_gc_bytes")),
             new Gauge("heap_used_bytes", List.of("quill_jvm_heap_used_bytes")),
+            new Gauge("heap_committed_bytes", List.of("quill_jvm_heap_committed_bytes")),
             new Gauge("resident_memory_bytes", List.of("quill_process_resident_memory_bytes")),
             new Gauge("native_arrays_live", List.of("quill_native_arrays_live")),
             new Gauge("event_loop_blocked_total", List.of("quill_event_loop_blocked_total")));
 
     private static final List<Gauge> ALL = Stream.concat(GAUGES.stream(), MEMORY.stream()).toList();
+
+    /**
+     * RSS less the committed heap: the process's memory outside the Java heap (libtorch, the
+     * weights and KV cache, the JVM's own), apart from the heap G1 grows into on its own.
+     */
+    static final String OUTSIDE_HEAP = "resident_outside_heap_bytes";
 
     /** KV use as a fraction: Quill's tokens in use over capacity, else the server's own ratio. */
     private static final List<String> KV_USAGE = List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc",
@@ -66,6 +74,7 @@ final class MetricsScraper {
             series.put(g.key(), new JsonArray());
         }
         series.put("kv_usage", new JsonArray());
+        series.put(OUTSIDE_HEAP, new JsonArray());
     }
 
     void start() {
@@ -127,6 +136,9 @@ final class MetricsScraper {
         // Boxed on both sides: with a primitive one, a scrape with neither would unbox null and throw.
         Double usage = used != null && capacity != null && capacity > 0 ? Double.valueOf(used / capacity) : first(values, KV_USAGE);
         series.get("kv_usage").add(usage);
+        Double rss = values.get("quill_process_resident_memory_bytes");
+        Double committed = values.get("quill_jvm_heap_committed_bytes");
+        series.get(OUTSIDE_HEAP).add(rss != null && committed != null ? Double.valueOf(rss - committed) : null);
     }
 
     private static Double first(Map<String, Double> values, List<String> names) {
@@ -171,11 +183,11 @@ final class MetricsScraper {
         }
         o.put("t", times);
         series.forEach(o::put);
-        for (Gauge g : MEMORY) {
-            if (series.get(g.key()).stream().allMatch(v -> v == null)) {
-                o.remove(g.key()); // not a Quill, or one from before these metrics
+        Stream.concat(MEMORY.stream().map(Gauge::key), Stream.of(OUTSIDE_HEAP)).forEach(key -> {
+            if (series.get(key).stream().allMatch(v -> v == null)) {
+                o.remove(key); // not a Quill, or one from before these metrics
             }
-        }
+        });
         return o;
     }
 

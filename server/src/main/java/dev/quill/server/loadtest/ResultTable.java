@@ -44,9 +44,10 @@ final class ResultTable {
 
     private static final double MIB = 1024 * 1024;
 
-    /** The memory series' short names, for one line that holds all three. */
-    private static final Map<String, String> SHORT = Map.of("heap_used_bytes", "heap", "resident_memory_bytes", "RSS",
-            "native_arrays_live", "live arrays");
+    /** The memory series' short names, for one line that holds them all. */
+    private static final Map<String, String> SHORT = Map.of("heap_after_gc_bytes", "heap after GC",
+            "heap_used_bytes", "heap used", "heap_committed_bytes", "heap committed", "resident_memory_bytes", "RSS",
+            MetricsScraper.OUTSIDE_HEAP, "RSS outside heap", "native_arrays_live", "live arrays");
 
     private ResultTable() {
     }
@@ -72,26 +73,27 @@ final class ResultTable {
         return b.append("=".repeat(50)).append('\n').toString();
     }
 
-    /** Issue 6's question in two lines: did heap, RSS or live arrays grow, and was an event loop blocked. */
+    /** Issue 6's question: did the heap, RSS or live arrays grow, and was an event loop blocked. One line a series. */
     private static void memory(StringBuilder b, JsonObject m) {
         if (m == null) {
             return;
         }
         b.append(center("Server memory", '-')).append('\n');
-        List<String> parts = new ArrayList<>();
+        boolean header = false;
         for (String key : MemoryTrend.COMPARED) {
             JsonObject c = m.getJsonObject(key);
-            if (c != null) {
-                double scale = key.endsWith("_bytes") ? MIB : 1;
-                String unit = key.endsWith("_bytes") ? " MiB" : "";
-                parts.add(String.format(Locale.ROOT, "%s %s -> %s%s (%s)", SHORT.get(key), mean(c.getDouble("first"), scale),
-                        mean(c.getDouble("last"), scale), unit, percent(c.getDouble("change_pct"))));
+            if (c == null) {
+                continue;
             }
-        }
-        if (!parts.isEmpty()) {
-            String window = m.getDouble("window_s", 0.0) == MemoryTrend.WINDOW_S ? "First vs last 60 s (mean):"
-                    : "First vs last third (mean, < 2 min):";
-            b.append(String.format("%-40s %s%n", window, String.join(", ", parts)));
+            if (!header) {
+                b.append(m.getDouble("window_s", 0.0) == MemoryTrend.WINDOW_S ? "Mean of the first vs last 60 s:\n"
+                        : "Mean of the first vs last third (the window is under 2 min):\n");
+                header = true;
+            }
+            double scale = key.endsWith("_bytes") ? MIB : 1;
+            String label = "  " + SHORT.get(key) + (scale == 1 ? ":" : " (MiB):");
+            b.append(String.format(Locale.ROOT, "%-40s %s -> %s (%s)%n", label, mean(c.getDouble("first"), scale),
+                    mean(c.getDouble("last"), scale), percent(c.getDouble("change_pct"))));
         }
         if (m.containsKey("event_loop_blocked_total")) {
             b.append(String.format("%-40s %s in the run (%s since the server started)%n", "Event-loop blocked warnings:",

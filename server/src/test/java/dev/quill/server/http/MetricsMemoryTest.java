@@ -50,6 +50,16 @@ class MetricsMemoryTest {
     }
 
     @Test
+    void heapIsReportedUsedCommittedAndAfterCollection() {
+        System.gc(); // so that a collection has certainly happened and its result is there to report
+        long used = metrics.require("quill_jvm_heap_used_bytes");
+        long committed = metrics.require("quill_jvm_heap_committed_bytes");
+        long afterGc = metrics.require("quill_jvm_heap_after_gc_bytes");
+        assertThat(committed).isGreaterThanOrEqualTo(used).isLessThanOrEqualTo(Runtime.getRuntime().maxMemory());
+        assertThat(afterGc).isPositive().isLessThanOrEqualTo(committed);
+    }
+
+    @Test
     void liveArraysStayAtTheirCountAfterRequests() throws Exception {
         long before = metrics.require("quill_native_arrays_live");
         assertThat(before).isPositive().isEqualTo(quill.model.decoder().liveArrays()); // weights and cache

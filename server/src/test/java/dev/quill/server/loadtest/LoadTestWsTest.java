@@ -88,13 +88,15 @@ class LoadTestWsTest {
         assertThat(server.getString("source")).isEqualTo("quill");
         assertThat(server.getJsonArray("t")).isNotEmpty(); // the first scrape is at the start
         assertThat(server.getJsonArray("kv_usage").size()).isEqualTo(server.getJsonArray("t").size());
-        for (String key : java.util.List.of("heap_used_bytes", "native_arrays_live", "event_loop_blocked_total")) {
+        for (String key : java.util.List.of("heap_used_bytes", "heap_committed_bytes", "native_arrays_live",
+                "event_loop_blocked_total")) {
             assertThat(server.getJsonArray(key).size()).as(key).isEqualTo(server.getJsonArray("t").size());
             assertThat(server.getJsonArray(key).getValue(0)).as(key).isNotNull();
         }
         assertThat(server.getJsonArray("native_arrays_live").getDouble(0)).isEqualTo(quill.model.decoder().liveArrays());
         if (java.nio.file.Files.isReadable(Path.of("/proc/self/status"))) {
             assertThat(server.getJsonArray("resident_memory_bytes").getDouble(0)).isPositive();
+            assertThat(server.getJsonArray("resident_outside_heap_bytes").getDouble(0)).isPositive();
         }
         JsonObject memory = r.getJsonObject("server_memory"); // a run of seconds: compared in thirds
         assertThat(memory.getString("window")).contains("third");

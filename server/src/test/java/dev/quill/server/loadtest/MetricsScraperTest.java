@@ -36,6 +36,7 @@ class MetricsScraperTest {
         quill.record(0, MetricsScraper.parse("""
                 quill_queue_depth 0
                 quill_jvm_heap_used_bytes 1000
+                quill_jvm_heap_committed_bytes 1500
                 quill_process_resident_memory_bytes 5000
                 quill_native_arrays_live 42
                 quill_event_loop_blocked_total 0
@@ -45,6 +46,8 @@ class MetricsScraperTest {
         assertThat(q.getJsonArray("heap_used_bytes").getList()).containsExactly(1000.0, 1100.0);
         assertThat(q.getJsonArray("resident_memory_bytes").getList()).containsExactly(5000.0, null); // a gap, not a zero
         assertThat(q.getJsonArray("native_arrays_live").getList()).containsExactly(42.0, null);
+        assertThat(q.getJsonArray("resident_outside_heap_bytes").getList()).containsExactly(3500.0, null); // RSS - committed
+        assertThat(q.containsKey("heap_after_gc_bytes")).isFalse(); // never reported: no series of nulls
         assertThat(q.getJsonArray("event_loop_blocked_total").getList()).containsExactly(0.0, null);
         assertThat(quill.latest("resident_memory_bytes")).isNull();
         assertThat(quill.latest("heap_used_bytes")).isEqualTo(1100.0);
@@ -57,5 +60,6 @@ class MetricsScraperTest {
         for (MetricsScraper.Gauge g : MetricsScraper.MEMORY) {
             assertThat(v.containsKey(g.key())).as(g.key()).isFalse(); // Quill's names only
         }
+        assertThat(v.containsKey("resident_outside_heap_bytes")).isFalse();
     }
 }

@@ -72,9 +72,9 @@ class ReportTest {
         assertThat(code).isZero();
         String table = out.toString(StandardCharsets.UTF_8);
         assertThat(table).contains("Server memory", "Live arrays, first to last window:", "Event-loop blocked warnings:");
-        assertThat(table.lines().filter(l -> l.startsWith("Heap, last window (MiB):")).findFirst().orElseThrow())
+        assertThat(table.lines().filter(l -> l.startsWith("Heap used, last window (MiB):")).findFirst().orElseThrow())
                 .contains("-", "4.00");
-        assertThat(table.lines().filter(l -> l.startsWith("Heap, first to last window:")).findFirst().orElseThrow())
+        assertThat(table.lines().filter(l -> l.startsWith("Heap used, first to last window:")).findFirst().orElseThrow())
                 .contains("+300.0%");
         assertThat(table).doesNotContain("RSS, last window");
         JsonArray runs = ReportFiles.html(report);
