@@ -43,5 +43,8 @@ COPY --from=build /src/native/build/libmkl-intel-path.so /app/native/libmkl-inte
 # The demo model Quill trained itself (docs/DEMO_MODEL.md): serve's default model.path, relative to /app.
 COPY models/quill-demo /app/models/quill-demo
 ENV QUILL_SERVER_HOST=0.0.0.0
+# A fixed, pre-touched heap keeps the container's RSS steady (README.md, "Memory"); the java launcher
+# reads this variable, and `docker run -e JDK_JAVA_OPTIONS=...` replaces it.
+ENV JDK_JAVA_OPTIONS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
 EXPOSE 8080
 ENTRYPOINT ["java", "-Dai.djl.offline=true", "-jar", "/app/quill-server.jar", "serve"]

@@ -5,6 +5,7 @@
 #   bench/load.sh                           # sessions 1 16 64 256, protocols ws sse
 #   SESSIONS="256" PROTOCOLS="ws" bench/load.sh
 #   SESSIONS="256" PROTOCOLS="ws" TURNS=1 bench/load.sh   # one-turn conversations: lengths that do not grow
+#   SESSIONS="256" PROTOCOLS="ws" LONG_DURATION=1800 NAME=soak bench/load.sh   # a 30-minute soak
 #
 # One server per run, started fresh, so that the runs do not share a prefix cache or a heap. Results go
 # to docs/loadtest/ (JSON result, HTML report, the server's log); the script prints how many blocked-
@@ -31,9 +32,11 @@ duration_for() { # the 256-session run lasts long enough to hold its first minut
 for n in $sessions; do
   for proto in $protocols; do
     turns=${TURNS:-4}
-    name="quill-$n-$proto${TURNS:+-${TURNS}turn}"
+    name="quill-$n-$proto${TURNS:+-${TURNS}turn}${NAME:+-$NAME}"
     log="$out/$name.server.log"
-    java -Xmx4g -jar server/target/quill-server.jar serve --model "$model" --port "$port" \
+    # A fixed, pre-touched heap, as README.md advises for serving: G1 otherwise grows its committed heap
+    # under allocation pressure for minutes, which shows as RSS growth that is not a leak.
+    java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -jar server/target/quill-server.jar serve --model "$model" --port "$port" \
         --engine.slots 64 --engine.max_waiting 256 > "$log" 2>&1 &
     server=$!
     trap 'kill $server 2>/dev/null || true' EXIT
