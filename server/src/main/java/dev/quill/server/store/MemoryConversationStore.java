@@ -10,10 +10,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The embedded default: conversations in this process's memory, lost on restart, expired after
  * the same idle time as in Redis. Thread-safe; nothing here blocks.
+ *
+ * <p>Expired entries are dropped when read and, so that conversations nobody opens again do not
+ * stay for the life of the process, by a sweep of the whole store that a write runs at most once
+ * a minute (or once per idle expiry, if shorter).
  */
 public final class MemoryConversationStore implements ConversationStore {
 
@@ -24,10 +29,14 @@ public final class MemoryConversationStore implements ConversationStore {
     private final Map<String, ClientList> clients = new ConcurrentHashMap<>();
     private final Duration idleExpiry;
     private final Clock clock;
+    private final long sweepEveryMillis;
+    private final AtomicLong lastSweepMillis;
 
     public MemoryConversationStore(Duration idleExpiry, Clock clock) {
         this.idleExpiry = idleExpiry;
         this.clock = clock;
+        this.sweepEveryMillis = Math.max(1, Math.min(idleExpiry.toMillis(), Duration.ofMinutes(1).toMillis()));
+        this.lastSweepMillis = new AtomicLong(clock.millis());
     }
 
     @Override
@@ -54,6 +63,7 @@ public final class MemoryConversationStore implements ConversationStore {
             }
             return new Conversation(list, now);
         });
+        sweepIfDue(now);
         return Future.succeededFuture();
     }
 
@@ -65,7 +75,28 @@ public final class MemoryConversationStore implements ConversationStore {
             l.remember(conversationId, title, now, now - idleExpiry.toMillis());
             return l;
         });
+        sweepIfDue(now);
         return Future.succeededFuture();
+    }
+
+    /** Conversations and client lists held, expired ones not yet swept included. */
+    int size() {
+        return conversations.size() + clients.size();
+    }
+
+    /** One writer at a time wins the due sweep; the others go on. Each removal is atomic per key. */
+    private void sweepIfDue(long now) {
+        long last = lastSweepMillis.get();
+        if (now - last < sweepEveryMillis || !lastSweepMillis.compareAndSet(last, now)) {
+            return;
+        }
+        long staleBefore = now - idleExpiry.toMillis();
+        for (String id : conversations.keySet()) {
+            conversations.computeIfPresent(id, (k, c) -> expired(c) ? null : c);
+        }
+        for (String id : clients.keySet()) {
+            clients.computeIfPresent(id, (k, l) -> l.prune(staleBefore) ? null : l);
+        }
     }
 
     @Override
@@ -110,6 +141,12 @@ public final class MemoryConversationStore implements ConversationStore {
                 byId.values().stream().min(Comparator.comparingLong(ConversationSummary::updatedMillis))
                         .ifPresent(oldest -> byId.remove(oldest.id()));
             }
+        }
+
+        /** Drops the stale entries; true when none is left. */
+        synchronized boolean prune(long staleBefore) {
+            byId.values().removeIf(s -> s.updatedMillis() < staleBefore);
+            return byId.isEmpty();
         }
 
         synchronized List<ConversationSummary> newestFirst(long staleBefore) {

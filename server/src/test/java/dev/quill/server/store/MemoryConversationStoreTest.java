@@ -25,6 +25,29 @@ class MemoryConversationStoreTest extends ConversationStoreContractTest {
     }
 
     @Test
+    void conversationsNobodyOpensAgainAreSweptOnceExpired(VertxTestContext ctx) {
+        Duration expiry = Duration.ofMinutes(30);
+        MemoryConversationStore s = (MemoryConversationStore) open(expiry);
+        String abandoned = newId();
+        String kept = newId();
+        s.append(abandoned, message("user", null))
+                .compose(v -> s.remember("client-a", abandoned, "old"))
+                .compose(v -> {
+                    clock.advance(Duration.ofMinutes(29));
+                    return s.append(kept, message("user", null)); // a sweep is due, but nothing has expired
+                })
+                .compose(v -> {
+                    ctx.verify(() -> assertThat(s.size()).isEqualTo(3));
+                    clock.advance(Duration.ofMinutes(2)); // the first two are 31 min idle; kept only 2
+                    return s.append(kept, message("assistant", "stop"));
+                })
+                .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+                    assertThat(s.size()).isEqualTo(1); // swept without anyone reading them
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
     void anAppendRefreshesTheIdleExpiry(VertxTestContext ctx) {
         Duration expiry = Duration.ofMinutes(30);
         ConversationStore s = open(expiry);
