@@ -45,12 +45,21 @@ for n in $sessions; do
       sleep 1
     done
     echo "### $name — $(date -Is), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    # The heap's live set, one minute into the measured window and at its end. /metrics' heap after the
+    # latest GC counts the garbage G1 has promoted and not yet marked; a class histogram runs a full
+    # collection first, so its total is live objects only (it pauses the server for well under a second).
+    ( sleep 80; jcmd $server GC.class_histogram | tail -1 | sed 's/^/live heap, first minute: /'
+      sleep $(( $(duration_for "$n") - 60 )); jcmd $server GC.class_histogram | tail -1 | sed 's/^/live heap, end of sending: /'
+    ) > "$out/$name.live-heap.txt" 2>&1 &
+    probes=$!
     java -jar server/target/quill-server.jar loadtest --url "http://127.0.0.1:$port" --protocol "$proto" \
         --sessions "$n" --turns "$turns" --duration "$(duration_for "$n")" --warmup 20 --grace 300 \
         --prompt-tokens uniform:16..48 --max-tokens uniform:32..96 --seed 0 \
         --out "$out/$name.json" --report "$out/$name.html"
+    kill $probes 2>/dev/null || true
     kill $server
     wait $server 2>/dev/null || true
+    cat "$out/$name.live-heap.txt"
     trap - EXIT
     echo "### $name: blocked-thread warnings in the server log: $(grep -c 'has been blocked' "$log" || true)"
   done

@@ -63,6 +63,9 @@ final class JsonResult {
                 .put("request_throughput", s.requestThroughput())
                 .put("output_throughput", s.outputThroughput())
                 .put("total_token_throughput", s.totalTokenThroughput())
+                .put("streamed_output_throughput",
+                        streamedTokens(all, measureStartNanos, measureStartNanos + (long) (durationSeconds * 1e9))
+                                / (durationSeconds > 0 ? durationSeconds : Double.POSITIVE_INFINITY))
                 .put("max_output_tokens_per_s", s.maxOutputTokensPerS())
                 .put("max_concurrent_requests", s.maxConcurrentRequests())
                 .put("errors_by_code", new JsonObject(new java.util.LinkedHashMap<>(s.errors())));
@@ -90,6 +93,25 @@ final class JsonResult {
         double from = measureStartNanos / 1e9;
         j.put("server_memory", MemoryTrend.of(serverMetrics, from, from + durationSeconds));
         return j;
+    }
+
+    /**
+     * Output tokens that arrived in [from, to] from any request: warm-up ones still answering, and
+     * ones cut off later. vLLM's output_throughput counts only the measured requests that finished,
+     * over a window their warm-up predecessors also used; with a queue minutes deep that is neither
+     * the server's rate nor the rate clients saw, so this one is reported beside it.
+     */
+    static double streamedTokens(List<RequestRecord> all, long fromNanos, long toNanos) {
+        double tokens = 0;
+        for (RequestRecord r : all) {
+            double perChunk = r.chunkNanos().length == 0 ? 0 : (double) r.outputTokens() / r.chunkNanos().length;
+            for (long t : r.chunkNanos()) {
+                if (t >= fromNanos && t <= toNanos) {
+                    tokens += perChunk;
+                }
+            }
+        }
+        return tokens;
     }
 
     /** mean_X_ms, median_X_ms, std_X_ms (vLLM), p50_X_ms, p90_X_ms, p99_X_ms. */

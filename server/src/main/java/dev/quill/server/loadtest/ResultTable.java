@@ -28,6 +28,7 @@ final class ResultTable {
             new Row("Total generated tokens:", "total_output_tokens"),
             new Row("Request throughput (req/s):", "request_throughput"),
             new Row("Output token throughput (tok/s):", "output_throughput"),
+            new Row("Streamed output, all requests (tok/s):", "streamed_output_throughput"),
             new Row("Peak output token throughput (tok/s):", "max_output_tokens_per_s"),
             new Row("Peak concurrent requests:", "max_concurrent_requests"),
             new Row("Total Token throughput (tok/s):", "total_token_throughput"),

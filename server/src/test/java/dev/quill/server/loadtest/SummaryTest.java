@@ -112,6 +112,20 @@ class SummaryTest {
     }
 
     @Test
+    void streamedThroughputCountsEveryTokenThatArrivedInTheWindow() {
+        // Measured from 1000 to 2000 ms. A warm-up answer still streaming, a measured one, one cut off.
+        RequestRecord warmup = new RequestRecord(0, 0, 0, true, RequestRecord.Status.OK, null, 0, 0,
+                new long[] {500 * MS, 1200 * MS, 1400 * MS}, 1400 * MS, 10, 3, 0);
+        RequestRecord measured = ok(1, 1100, 1100, new long[] {1300, 1500}, 1500, 10, 4, 0); // 2 tokens a chunk
+        RequestRecord cutOff = new RequestRecord(2, 2, 0, false, RequestRecord.Status.INCOMPLETE, null, 1200 * MS,
+                1200 * MS, new long[] {1600 * MS, 1700 * MS}, 2000 * MS, 10, 2, 0);
+        JsonObject j = JsonResult.build(new JsonObject().put("protocol", "ws"), "tiny", List.of(measured, cutOff),
+                List.of(warmup, measured, cutOff), 1.0, 1000 * MS, 2000 * MS, new JsonObject().put("source", (String) null));
+        assertThat(j.getDouble("output_throughput")).isCloseTo(4.0, within(1e-12)); // the finished measured one
+        assertThat(j.getDouble("streamed_output_throughput")).isCloseTo(2 + 4 + 2, within(1e-12)); // 500 ms is outside
+    }
+
+    @Test
     void histogramKeepsOutliersOutOfTheBars() {
         double[] values = new double[100];
         for (int i = 0; i < 99; i++) {
