@@ -6,6 +6,7 @@
 #   SESSIONS="256" PROTOCOLS="ws" bench/load.sh
 #   SESSIONS="256" PROTOCOLS="ws" TURNS=1 bench/load.sh   # one-turn conversations: lengths that do not grow
 #   SESSIONS="256" PROTOCOLS="ws" LONG_DURATION=1800 NAME=soak bench/load.sh   # a 30-minute soak
+#   SERVER_JVM="-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:TrimNativeHeapInterval=5000" NAME=trim bench/load.sh
 #
 # One server per run, started fresh, so that the runs do not share a prefix cache or a heap. Results go
 # to docs/loadtest/ (JSON result, HTML report, the server's log); the script prints how many blocked-
@@ -36,7 +37,7 @@ for n in $sessions; do
     log="$out/$name.server.log"
     # A fixed, pre-touched heap, as README.md advises for serving: G1 otherwise grows its committed heap
     # under allocation pressure for minutes, which shows as RSS growth that is not a leak.
-    java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -jar server/target/quill-server.jar serve --model "$model" --port "$port" \
+    java ${SERVER_JVM:--Xms1g -Xmx1g -XX:+AlwaysPreTouch} -jar server/target/quill-server.jar serve --model "$model" --port "$port" \
         --engine.slots 64 --engine.max_waiting 256 > "$log" 2>&1 &
     server=$!
     trap 'kill $server 2>/dev/null || true' EXIT
