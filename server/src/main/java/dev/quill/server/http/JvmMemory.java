@@ -13,10 +13,12 @@ import java.util.stream.Collectors;
 
 /**
  * The JVM heap seen three ways. Used bytes swing with every collection, so a minute's mean says
- * little about growth; what survived the latest collection is the live set a leak would swell;
- * committed bytes are what the heap takes from the process, and G1 raises them on its own under
- * allocation pressure up to {@code -Xmx}, which shows in the process's RSS without being a leak.
- * All in-memory MXBean reads, cheap enough for a scrape on the event loop.
+ * little about growth. What survived the latest collection bounds the live set from above: G1's
+ * young collections leave promoted garbage in the old generation until a marking cycle, so this
+ * climbs and falls back, and a leak shows in its troughs. Committed bytes are what the heap takes
+ * from the process; G1 raises them on its own under allocation pressure up to {@code -Xmx}, which
+ * shows in the process's RSS without being a leak. All in-memory MXBean reads, cheap enough for a
+ * scrape on the event loop.
  */
 final class JvmMemory {
 
