@@ -104,7 +104,7 @@ final class JsonResult {
     static double streamedTokens(List<RequestRecord> all, long fromNanos, long toNanos) {
         double tokens = 0;
         for (RequestRecord r : all) {
-            double perChunk = r.chunkNanos().length == 0 ? 0 : (double) r.outputTokens() / r.chunkNanos().length;
+            double perChunk = r.tokensPerChunk();
             for (long t : r.chunkNanos()) {
                 if (t >= fromNanos && t <= toNanos) {
                     tokens += perChunk;

@@ -37,6 +37,14 @@ public record RequestRecord(int session, int conversation, int turn, boolean war
         return status == Status.OK;
     }
 
+    /**
+     * The output tokens each chunk is counted for: the server's count spread evenly over the
+     * chunks (it may merge several tokens into one), 0 when no text arrived.
+     */
+    public double tokensPerChunk() {
+        return chunkNanos.length == 0 ? 0 : (double) outputTokens / chunkNanos.length;
+    }
+
     public boolean hasFirstToken() {
         return chunkNanos.length > 0;
     }

@@ -92,7 +92,7 @@ public record Summary(double durationSeconds, int completed, int failed, int inc
         long last = ok.stream().mapToLong(RequestRecord::endNanos).max().orElseThrow();
         double[] buckets = new double[(int) ((last - first) / 1_000_000_000L) + 1];
         for (RequestRecord r : ok) {
-            double perChunk = r.chunkNanos().length == 0 ? 0 : (double) r.outputTokens() / r.chunkNanos().length;
+            double perChunk = r.tokensPerChunk();
             for (long t : r.chunkNanos()) {
                 buckets[(int) ((t - first) / 1_000_000_000L)] += perChunk;
             }

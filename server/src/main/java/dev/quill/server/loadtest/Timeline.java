@@ -20,7 +20,7 @@ public record Timeline(double[] outputTokens, int[] completed, int[] failed, dou
         int[] failed = new int[n];
         double[] inFlight = new double[n];
         for (RequestRecord r : all) {
-            double perChunk = r.chunkNanos().length == 0 ? 0 : (double) r.outputTokens() / r.chunkNanos().length;
+            double perChunk = r.tokensPerChunk();
             for (long t : r.chunkNanos()) {
                 tokens[bucket(t, n)] += perChunk;
             }
