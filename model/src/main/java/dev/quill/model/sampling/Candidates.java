@@ -61,6 +61,9 @@ record Candidates(int[] ids, float[] weights, int size, double total) {
                 }
             }
         }
+        if (last < 0) { // no weight at all: a caller bug, never a token id of -1
+            throw new IllegalStateException("no candidate has a positive weight (" + size + " candidates)");
+        }
         return id(last); // only when rounding put target at the very end of the mass
     }
 

@@ -1,6 +1,6 @@
 package dev.quill.model.sampling;
 
-/** Temperature 0: the argmax of the penalised logits, lowest id on ties. Uses no randomness. */
+/** Temperature 0 (or below {@link SamplingParams#GREEDY_BELOW}): the argmax of the penalised logits, lowest id on ties. Uses no randomness. */
 final class GreedySampler implements Sampler {
     private final SamplingParams params;
     private float[] work; // (vocab) penalised copy of the logits; only when penalties are on

@@ -18,13 +18,16 @@ final class Penalties {
      */
     static void apply(float[] logits, TokenHistory history, SamplingParams params) {
         int vocab = logits.length;
-        float repetition = (float) params.repetitionPenalty();
-        if (repetition != 1f) {
+        double repetition = params.repetitionPenalty();
+        if (repetition != 1) {
             history.forEachSeen((id, count) -> {
                 if (id < vocab) {
-                    float x = logits[id];
-                    // Dividing a negative logit would raise it; CTRL multiplies instead.
-                    logits[id] = x > 0 ? x / repetition : x * repetition;
+                    double x = logits[id];
+                    // Dividing a negative logit would raise it; CTRL multiplies instead. In double,
+                    // because a legal penalty such as 1e300 is infinite as a float, and 0 times
+                    // infinity is NaN; in double the worst a penalty does is round a logit to
+                    // -inf (never drawn) or +inf (certain, see Sampler).
+                    logits[id] = (float) (x > 0 ? x / repetition : x * repetition);
                 }
             });
         }

@@ -3,8 +3,8 @@ package dev.quill.model.sampling;
 import java.util.SplittableRandom;
 
 /**
- * Temperature &gt; 0: draws from the penalised, tempered distribution after top-k, top-p and
- * min-p have cut it down.
+ * Temperature at or above {@link SamplingParams#GREEDY_BELOW}: draws from the penalised, tempered
+ * distribution after top-k, top-p and min-p have cut it down.
  *
  * <p>Exactly one random number is drawn per call, on every path, so a sequence's n-th token
  * depends only on its seed, its logits and its history.
@@ -27,6 +27,9 @@ final class RandomSampler implements Sampler {
     RandomSampler(SamplingParams params, SplittableRandom random) {
         this.params = params;
         this.random = random;
+        if (params.isGreedy()) { // Sampler.of never does this: below GREEDY_BELOW, 1 / T may be infinite
+            throw new IllegalArgumentException("temperature " + params.temperature() + " is greedy, not random");
+        }
         this.inverseTemperature = 1.0 / params.temperature();
     }
 

@@ -2,7 +2,7 @@ package dev.quill.model.sampling;
 
 /**
  * The one order in which tokens are ranked everywhere in sampling: higher value first, lower id
- * on ties, NaN last. Greedy, top-k = 1 and the nucleus therefore agree on which token is "the
+ * on ties, NaN last (although sampling refuses logits with a NaN, see {@link #argmax}). Greedy, top-k = 1 and the nucleus therefore agree on which token is "the
  * most likely" even when logits tie.
  *
  * <p>A rank key packs (value, id) into one {@code long} whose ascending order is the rank order,
@@ -27,16 +27,20 @@ final class Ranking {
     /**
      * The id of the highest value, the lowest such id on ties.
      *
-     * @throws IllegalArgumentException when no value is above -inf (a fully masked vocabulary is
-     *     a bug upstream; picking token 0 would hide it)
+     * @throws IllegalArgumentException when a value is NaN (the model's numerics broke down for
+     *     this sequence, and the other values are no more trustworthy), or when no value is above
+     *     -inf (a fully masked vocabulary is a bug upstream; picking token 0 would hide it)
      */
     static int argmax(float[] values) {
         int best = -1;
         float bestValue = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < values.length; i++) {
-            if (values[i] > bestValue) { // strict: the first of equal values wins; NaN never does
-                bestValue = values[i];
+            float v = values[i];
+            if (v > bestValue) { // strict: the first of equal values wins
+                bestValue = v;
                 best = i;
+            } else if (v != v) {
+                throw notANumber(i, values.length);
             }
         }
         if (best < 0) {
@@ -44,6 +48,11 @@ final class Ranking {
                     "logits (" + values.length + " values) have no value above -inf");
         }
         return best;
+    }
+
+    /** The error for a NaN logit: sampling from a distribution that has one means nothing. */
+    static IllegalArgumentException notANumber(int id, int size) {
+        return new IllegalArgumentException("logits (" + size + " values) are NaN at token id " + id);
     }
 
     /** An int whose signed order is the order of the floats, with -0.0 = 0.0 and NaN = -inf. */

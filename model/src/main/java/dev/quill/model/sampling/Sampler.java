@@ -10,8 +10,9 @@ import java.util.SplittableRandom;
  * whatever else shares its batch. Called only on the engine thread; not thread-safe.
  *
  * <p>The stages run in vLLM's and HF's order: penalties &rarr; temperature &rarr; top-k &rarr;
- * top-p &rarr; min-p &rarr; draw. With temperature 0 the token is the argmax of the penalised
- * logits, the lowest id on ties.
+ * top-p &rarr; min-p &rarr; draw. With temperature 0 (or below
+ * {@link SamplingParams#GREEDY_BELOW}) the token is the argmax of the penalised logits, the
+ * lowest id on ties.
  */
 public interface Sampler {
 
@@ -22,7 +23,11 @@ public interface Sampler {
      * the sampler's own copy. The chosen token is not appended to {@code history}; the caller does
      * that once it has decided the token joins the sequence.
      *
-     * @throws IllegalArgumentException when no logit is above -inf
+     * <p>The result is always a token id in {@code [0, logits.length)}. A logit of +inf is
+     * certain (the lowest such id); -inf is never drawn.
+     *
+     * @throws IllegalArgumentException when a logit is NaN or no logit is above -inf (after the
+     *     penalties): the sequence cannot go on, and the engine ends it alone
      */
     int sample(float[] logits, TokenHistory history);
 

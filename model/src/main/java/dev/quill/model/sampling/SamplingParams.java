@@ -14,7 +14,8 @@ import java.util.Set;
  * {@link InvalidSamplingParamException}, whose message names the parameter by its wire name and
  * states the allowed range, e.g. {@code "top_p must be in (0, 1], got 1.5"}.
  *
- * @param temperature divides the logits; 0 means greedy decoding (argmax, lowest id on ties)
+ * @param temperature divides the logits; 0, and anything below {@link #GREEDY_BELOW}, means greedy
+ *     decoding (argmax, lowest id on ties)
  * @param topK keep only the k most likely tokens; 0 = off
  * @param topP keep the smallest set of most likely tokens whose probability reaches p; 1 = off
  * @param minP drop tokens whose probability is below {@code minP × p(most likely token)}; 0 = off
@@ -48,6 +49,15 @@ public record SamplingParams(
      * is left of the model's context.
      */
     public static final int DEFAULT_MAX_TOKENS = 256;
+
+    /**
+     * Temperatures below this are greedy, as in vLLM ({@code _SAMPLING_EPS}). As the temperature
+     * falls the tempered softmax tends to the argmax: at 1e-5 a runner-up 0.001 below the best
+     * logit already weighs e^-100. Sampling there gains nothing, and below about 1e-308 (1e-320
+     * and 5e-324 are legal values) {@code 1 / temperature} overflows to infinity, which would make
+     * every weight NaN or 0.
+     */
+    public static final double GREEDY_BELOW = 1e-5;
 
     private static final SamplingParams DEFAULTS = new SamplingParams(
             1.0, 0, 1.0, 0.0, 1.0, 0.0, 0.0, null, DEFAULT_MAX_TOKENS, Set.of(), List.of(), false);
@@ -98,9 +108,9 @@ public record SamplingParams(
         return new Builder(this);
     }
 
-    /** True when the next token is the argmax and no randomness is involved. */
+    /** True when the next token is the argmax and no randomness is involved: temperature below {@link #GREEDY_BELOW}. */
     public boolean isGreedy() {
-        return temperature == 0;
+        return temperature < GREEDY_BELOW;
     }
 
     /** True when any of the three penalties changes the logits. */

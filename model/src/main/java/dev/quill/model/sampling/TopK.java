@@ -10,12 +10,20 @@ final class TopK {
     private TopK() {
     }
 
-    /** The ids of the {@code k} best-ranked values, best first; {@code 1 <= k <= values.length}. */
+    /**
+     * The ids of the {@code k} best-ranked values, best first; {@code 1 <= k <= values.length}.
+     *
+     * @throws IllegalArgumentException when a value is NaN, as {@link Ranking#argmax} does
+     */
     static int[] select(float[] values, int k) {
         long[] heap = new long[k]; // max-heap of rank keys: the root is the worst token kept so far
         int size = 0;
         for (int id = 0; id < values.length; id++) {
-            long key = Ranking.key(values[id], id);
+            float v = values[id];
+            if (v != v) {
+                throw Ranking.notANumber(id, values.length);
+            }
+            long key = Ranking.key(v, id);
             if (size < k) {
                 heap[size] = key;
                 siftUp(heap, size++);

@@ -17,6 +17,18 @@ class ReferenceDistributionTest {
     /** Penalties → temperature → softmax → top-k → top-p → min-p → renormalise. */
     static double[] reference(float[] logits, int[] prompt, int[] generated, SamplingParams p) {
         int vocab = logits.length;
+        float[] x = penalised(logits, prompt, generated, p);
+        double[] z = new double[vocab];
+        for (int i = 0; i < vocab; i++) {
+            z[i] = x[i] / p.temperature();
+        }
+        double[] prob = SamplerTest.softmax(z);
+        return truncated(x, prob, p);
+    }
+
+    /** Repetition penalty over prompt and generated tokens, then frequency and presence over generated ones. */
+    static float[] penalised(float[] logits, int[] prompt, int[] generated, SamplingParams p) {
+        int vocab = logits.length;
         float[] x = logits.clone();
         boolean[] seen = new boolean[vocab];
         int[] count = new int[vocab];
@@ -27,21 +39,21 @@ class ReferenceDistributionTest {
             seen[id] = true;
             count[id]++;
         }
-        float rp = (float) p.repetitionPenalty();
+        double rp = p.repetitionPenalty();
         for (int i = 0; i < vocab; i++) {
             if (seen[i]) {
-                x[i] = x[i] > 0 ? x[i] / rp : x[i] * rp;
+                x[i] = (float) (x[i] > 0 ? x[i] / rp : x[i] * rp);
             }
         }
         for (int i = 0; i < vocab; i++) {
             x[i] -= count[i] * (float) p.frequencyPenalty() + (count[i] > 0 ? (float) p.presencePenalty() : 0f);
         }
-        double[] z = new double[vocab];
-        for (int i = 0; i < vocab; i++) {
-            z[i] = x[i] / p.temperature();
-        }
-        double[] prob = SamplerTest.softmax(z);
+        return x;
+    }
 
+    /** Top-k, top-p and min-p over {@code prob} (ranked by the penalised logits {@code x}), renormalised. */
+    static double[] truncated(float[] x, double[] prob, SamplingParams p) {
+        int vocab = x.length;
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < vocab; i++) {
             order.add(i);

@@ -65,7 +65,7 @@ class SamplerTest {
         Sampler greedy = Sampler.of(SamplingParams.greedy());
         assertThat(greedy.sample(new float[] {0.1f, 2.5f, -1f, 2.4f}, TokenHistory.empty())).isEqualTo(1);
         assertThat(greedy.sample(new float[] {1f, 3f, 3f, 2f}, TokenHistory.empty())).isEqualTo(1);
-        assertThat(greedy.sample(new float[] {Float.NaN, -5f, Float.NEGATIVE_INFINITY}, TokenHistory.empty()))
+        assertThat(greedy.sample(new float[] {Float.NEGATIVE_INFINITY, -5f, Float.NEGATIVE_INFINITY}, TokenHistory.empty()))
                 .isEqualTo(1);
         float[] x = gaussian(new Random(3), 50_000, 4);
         int expected = 0;
@@ -248,7 +248,6 @@ class SamplerTest {
         assertThat(Sampler.of(seeded(1).topK(2).build()).sample(x, TokenHistory.empty())).isEqualTo(1);
         float[] masked = new float[8];
         Arrays.fill(masked, Float.NEGATIVE_INFINITY);
-        masked[3] = Float.NaN;
         for (SamplingParams p : new SamplingParams[] {SamplingParams.greedy(), seeded(1).build(),
                 seeded(1).topK(2).build()}) {
             assertThatThrownBy(() -> Sampler.of(p).sample(masked, TokenHistory.empty()))
@@ -257,8 +256,22 @@ class SamplerTest {
     }
 
     @Test
+    void aNaNLogitIsAnErrorOnEveryPath() {
+        float[] x = gaussian(new Random(8), 300, 2);
+        x[117] = Float.NaN;
+        TokenHistory h = new TokenHistory(new int[] {1, 2});
+        for (SamplingParams p : new SamplingParams[] {SamplingParams.greedy(), seeded(1).build(),
+                seeded(1).topK(5).build(), seeded(1).topP(0.5).build(), seeded(1).minP(0.1).build(),
+                seeded(1).repetitionPenalty(1.3).build(), seeded(1).topK(5).presencePenalty(1).build(),
+                SamplingParams.greedy().toBuilder().frequencyPenalty(1).build()}) {
+            assertThatThrownBy(() -> Sampler.of(p).sample(x, h)).as("%s", p)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN at token id 117");
+        }
+    }
+
+    @Test
     void maskedTokensAreNeverDrawn() {
-        float[] x = {Float.NEGATIVE_INFINITY, 0f, Float.NaN, 0f, Float.NEGATIVE_INFINITY};
+        float[] x = {Float.NEGATIVE_INFINITY, 0f, Float.NEGATIVE_INFINITY, 0f, Float.NEGATIVE_INFINITY};
         for (SamplingParams p : new SamplingParams[] {seeded(2).build(), seeded(2).topK(4).build(),
                 seeded(2).topP(0.99).build(), seeded(2).minP(0.5).build()}) {
             assertThat(drawn(histogram(Sampler.of(p), x, TokenHistory.empty(), 2000)))

@@ -40,6 +40,15 @@ class SamplingParamsTest {
     }
 
     @Test
+    void temperaturesBelowTheThresholdAreGreedyToo() {
+        for (double t : new double[] {Double.MIN_VALUE, 5e-324, 1e-320, 1e-300, 9.99e-6}) {
+            assertThat(SamplingParams.builder().temperature(t).build().isGreedy()).as("T=%s", t).isTrue();
+        }
+        assertThat(SamplingParams.builder().temperature(SamplingParams.GREEDY_BELOW).build().isGreedy()).isFalse();
+        assertThat(SamplingParams.builder().temperature(0.01).build().isGreedy()).isFalse();
+    }
+
+    @Test
     void builderSetsEveryField() {
         SamplingParams p = SamplingParams.builder()
                 .temperature(0.7).topK(40).topP(0.9).minP(0.05)
