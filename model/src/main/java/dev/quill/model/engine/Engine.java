@@ -1,10 +1,10 @@
 package dev.quill.model.engine;
 
 import dev.quill.model.decoder.Decoder;
-import dev.quill.model.decoder.SequenceChunk;
 import dev.quill.model.tokenizer.TextTokenizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,12 +17,18 @@ import java.util.concurrent.locks.LockSupport;
  * every submitted conversation together: each step schedules, runs one batched forward pass,
  * samples each sequence with its own parameters, streams, and retires finished sequences.
  *
+ * <p>Isolation: whatever one sequence brings (its parameters, its logits, its listener, its text
+ * stream) can end that sequence alone. A pass that fails is rerun without the chunk that makes it
+ * fail ({@link ModelRunner}); a sampler or listener that throws fails its own sequence, which gets
+ * {@link TokenListener#onError} (INTERNAL) and frees its slot in the same step.
+ *
  * <p>{@link #submit} and {@link RequestHandle#cancel} may be called from any thread and never
  * block; everything else happens on the worker.
  */
 public final class Engine implements AutoCloseable {
 
     private static final long ARRAY_COUNT_INTERVAL_NANOS = 1_000_000_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     private final Decoder decoder;
     private final TextTokenizer tokenizer;
@@ -30,6 +36,7 @@ public final class Engine implements AutoCloseable {
     private final EngineOptions options;
     private final EngineMetrics metrics = new EngineMetrics();
     private final Scheduler scheduler;
+    private final ModelRunner runner;
     private final ConcurrentLinkedQueue<Sequence> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger(); // submitted, not yet admitted to a slot
     private final AtomicLong ids = new AtomicLong();
@@ -39,7 +46,13 @@ public final class Engine implements AutoCloseable {
     private long arraysCountedAtStep;  // steps taken when it was made; engine thread only
 
     public Engine(Decoder decoder, TextTokenizer tokenizer, Set<Integer> eosIds, EngineOptions options) {
+        this(decoder, decoder::forward, tokenizer, eosIds, options);
+    }
+
+    /** With the decoder's passes run through {@code pass}: a seam for tests that poison one sequence. */
+    Engine(Decoder decoder, ForwardPass pass, TextTokenizer tokenizer, Set<Integer> eosIds, EngineOptions options) {
         this.decoder = decoder;
+        this.runner = new ModelRunner(pass);
         this.tokenizer = tokenizer;
         this.eosIds = Set.copyOf(eosIds);
         this.options = options;
@@ -115,7 +128,7 @@ public final class Engine implements AutoCloseable {
                 step();
             } catch (RuntimeException | Error e) {
                 // step() handles model failures itself; this guards the loop against bugs
-                org.slf4j.LoggerFactory.getLogger(Engine.class).error("engine step failed", e);
+                LOG.error("engine step failed", e);
             }
         }
         scheduler.failEverything(new EngineError(EngineError.Code.SHUTTING_DOWN, "the engine shut down"));
@@ -142,21 +155,8 @@ public final class Engine implements AutoCloseable {
             }
             return;
         }
-        float[][] logits;
-        try {
-            logits = forward(plan);
-        } catch (RuntimeException e) {
-            scheduler.failAll(plan, new EngineError(EngineError.Code.INTERNAL, "model step failed: " + e.getMessage(), e));
-            return;
-        }
-        int[] sampled = new int[logits.length];
-        for (int i = 0; i < sampled.length; i++) {
-            StepPlan.Chunk c = plan.chunks().get(i);
-            if (c.samples()) {
-                sampled[i] = c.sequence().sampler.sample(logits[i], c.sequence().history);
-            }
-        }
-        scheduler.update(plan, sampled);
+        ModelRunner.Output out = runner.execute(plan);
+        update(plan, out);
         metrics.steps.increment();
         publishGauges();
         if (System.nanoTime() - arraysCountedAt >= ARRAY_COUNT_INTERVAL_NANOS) {
@@ -175,32 +175,53 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Runs the plan's chunks: all one-token decodes in one batched pass, and each prompt chunk in
-     * a pass of its own. One padded pass for both would compute every decode row as wide as the
-     * longest prompt chunk (16 decodes beside a 128-token chunk: 2048 rows for 143 tokens).
+     * Samples and records each chunk on its own, so that whatever fails (its pass, its logits,
+     * its sampled id, its text stream, its listener) ends only its sequence.
      */
-    private float[][] forward(StepPlan plan) {
+    private void update(StepPlan plan, ModelRunner.Output out) {
         List<StepPlan.Chunk> chunks = plan.chunks();
-        float[][] logits = new float[chunks.size()][];
-        List<SequenceChunk> decodes = new ArrayList<>();
-        List<Integer> decodeRows = new ArrayList<>();
         for (int i = 0; i < chunks.size(); i++) {
             StepPlan.Chunk c = chunks.get(i);
-            SequenceChunk sc = new SequenceChunk(c.sequence().slot, c.start(), c.tokens());
-            if (c.tokens().length == 1) {
-                decodes.add(sc);
-                decodeRows.add(i);
-            } else {
-                logits[i] = decoder.forward(List.of(sc))[0];
+            if (out.failures()[i] != null) {
+                fail(c.sequence(), "the model step failed for this request", out.failures()[i]);
+                continue;
             }
-        }
-        if (!decodes.isEmpty()) {
-            float[][] out = decoder.forward(decodes);
-            for (int j = 0; j < out.length; j++) {
-                logits[decodeRows.get(j)] = out[j];
+            int token;
+            try {
+                token = sample(c, out.logits()[i]);
+            } catch (RuntimeException | Error e) {
+                fail(c.sequence(), "could not sample this request's next token", e);
+                continue;
             }
+            scheduler.advance(c, token);
         }
-        return logits;
+    }
+
+    /**
+     * The token chunk {@code c} samples, or -1 where it samples none (a prompt chunk short of the
+     * end, or a sequence cancelled meanwhile).
+     *
+     * @throws IllegalArgumentException from the sampler: NaN logits, or none above -inf
+     * @throws IllegalStateException for a token outside the vocabulary, which must never reach a
+     *     forward pass (it would fail the whole batch there)
+     */
+    private static int sample(StepPlan.Chunk c, float[] logits) {
+        Sequence s = c.sequence();
+        if (!c.samples() || s.cancelled()) {
+            return -1;
+        }
+        int token = s.sampler.sample(logits, s.history);
+        if (token < 0 || token >= logits.length) {
+            throw new IllegalStateException("the sampler chose token id " + token + ", outside the vocabulary of "
+                    + logits.length);
+        }
+        return token;
+    }
+
+    /** Ends one sequence with INTERNAL; the others in the step go on. */
+    private void fail(Sequence s, String what, Throwable cause) {
+        LOG.warn("request {}: {}", s.id(), what, cause);
+        scheduler.fail(s, EngineError.internal(what, cause));
     }
 
     private void publishGauges() {

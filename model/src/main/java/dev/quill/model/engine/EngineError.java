@@ -32,6 +32,18 @@ public final class EngineError extends RuntimeException {
         this.code = code;
     }
 
+    /**
+     * INTERNAL for one request: {@code what} went wrong, because of {@code cause}. An EngineError
+     * cause (already worded for the client) is returned as it is.
+     */
+    static EngineError internal(String what, Throwable cause) {
+        if (cause instanceof EngineError e) {
+            return e;
+        }
+        String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return new EngineError(Code.INTERNAL, what + ": " + why, cause);
+    }
+
     public Code code() {
         return code;
     }

@@ -77,20 +77,21 @@ final class Scheduler {
     }
 
     /**
-     * Records a computed step: {@code sampled[i]} is the token drawn for chunk i (ignored where
-     * the chunk does not sample). Finished sequences leave at once and free their slots.
+     * Records one computed chunk and, where it samples, the token drawn for it ({@code token} is
+     * ignored otherwise). A finished sequence leaves at once and frees its slot. Whatever the
+     * sequence's own parts throw here (its text stream, its listener's onToken) ends that
+     * sequence alone, with an error its listener hears.
      */
-    void update(StepPlan plan, int[] sampled) {
-        for (int i = 0; i < plan.chunks().size(); i++) {
-            StepPlan.Chunk c = plan.chunks().get(i);
-            Sequence s = c.sequence();
+    void advance(StepPlan.Chunk c, int token) {
+        Sequence s = c.sequence();
+        try {
             s.computed = c.start() + c.tokens().length;
             if (c.start() < s.promptLength) {
                 metrics.promptTokensComputed.add(c.tokens().length);
             }
             if (c.samples() && !s.cancelled()) {
                 boolean first = s.firstTokenAt == 0;
-                boolean done = s.accept(sampled[i]);
+                boolean done = s.accept(token);
                 if (first) {
                     metrics.firstToken(s);
                 }
@@ -98,18 +99,23 @@ final class Scheduler {
                     finish(s, s.finish);
                 }
             }
+        } catch (RuntimeException | Error e) {
+            // Errors too: a listener's StackOverflowError or AssertionError is its own sequence's end
+            fail(s, EngineError.internal("this request's text or listener failed", e));
         }
     }
 
-    /** Fails every sequence of a step that could not be computed; their caches are no longer trusted. */
-    void failAll(StepPlan plan, EngineError error) {
-        for (StepPlan.Chunk c : plan.chunks()) {
-            Sequence s = c.sequence();
-            if (running.remove(s)) {
-                slots.release(s.slot, s.tokens, 0, false);
-                s.fail(error);
-            }
+    /**
+     * Ends one sequence with an error. Its slot is freed and its cache forgotten rather than kept
+     * for reuse: a failed step may have written part of it. A sequence that already ended is left
+     * as it is (its listener has had its one terminal call).
+     */
+    void fail(Sequence s, EngineError error) {
+        if (running.remove(s)) {
+            slots.release(s.slot, s.tokens, 0, false);
+            metrics.requestsFailed.increment();
         }
+        s.fail(error);
     }
 
     /** Ends everything, waiting and running (shutdown). */

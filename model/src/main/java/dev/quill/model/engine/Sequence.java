@@ -73,7 +73,12 @@ final class Sequence implements RequestHandle {
         return length - computed;
     }
 
-    /** Takes a sampled token; returns true when the sequence has finished. */
+    /**
+     * Takes a sampled token; returns true when the sequence has finished.
+     *
+     * @throws RuntimeException from this sequence's own parts (its text stream, its listener):
+     *     the caller ends this sequence alone
+     */
     boolean accept(int token) {
         if (firstTokenAt == 0) {
             firstTokenAt = System.nanoTime();
@@ -97,14 +102,23 @@ final class Sequence implements RequestHandle {
         return finish != null;
     }
 
-    /** Delivers the end: remaining text (unless a stop string ended it), then onDone. */
+    /**
+     * Delivers the end: remaining text (unless a stop string ended it), then onDone. If the text
+     * stream or the listener fails on that remaining text, the listener hears onError instead.
+     * Never throws.
+     */
     void complete(FinishReason reason) {
         finish = reason;
-        if (reason != FinishReason.CANCELLED && !text.stopped()) {
-            String tail = text.flush();
-            if (!tail.isEmpty()) {
-                emitToken(tail, -1);
+        try {
+            if (reason != FinishReason.CANCELLED && !text.stopped()) {
+                String tail = text.flush();
+                if (!tail.isEmpty()) {
+                    emitToken(tail, -1);
+                }
             }
+        } catch (RuntimeException | Error e) {
+            fail(EngineError.internal("this request's text failed", e));
+            return;
         }
         long now = System.nanoTime();
         Usage usage = new Usage(promptLength, generated, cachedTokens,
@@ -114,19 +128,20 @@ final class Sequence implements RequestHandle {
         if (l != null) {
             try {
                 l.onDone(reason, usage);
-            } catch (RuntimeException ignored) {
+            } catch (RuntimeException | Error ignored) {
                 // the listener's own failure; the engine has nothing left to tell it
             }
         }
     }
 
+    /** Delivers onError, once; a listener that throws from it is dropped. Never throws. */
     void fail(EngineError error) {
         TokenListener l = listener;
         listener = null;
         if (l != null) {
             try {
                 l.onError(error);
-            } catch (RuntimeException ignored) {
+            } catch (RuntimeException | Error ignored) {
                 // see complete()
             }
         }
@@ -137,15 +152,18 @@ final class Sequence implements RequestHandle {
                 System.nanoTime() - submittedAt);
     }
 
+    /**
+     * @throws EngineError INTERNAL when the listener throws: the caller ends this sequence, and
+     *     the listener then hears onError
+     */
     private void emitToken(String piece, int token) {
         if (listener == null) {
             return;
         }
         try {
             listener.onToken(piece, token);
-        } catch (RuntimeException e) {
-            listener = null; // a listener that throws is detached; its sequence ends at the next step
-            cancelled = true;
+        } catch (RuntimeException | Error e) {
+            throw EngineError.internal("the request's listener failed", e);
         }
     }
 }

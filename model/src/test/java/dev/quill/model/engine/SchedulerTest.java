@@ -14,7 +14,7 @@ class SchedulerTest {
     private final EngineMetrics metrics = new EngineMetrics();
 
     /** Text that is just the token id, so stop handling stays out of these tests. */
-    private static final class IdText implements TextStream {
+    private static class IdText implements TextStream {
         @Override
         public String push(int tokenId) {
             return tokenId + " ";
@@ -40,6 +40,13 @@ class SchedulerTest {
         return new Sequence(id, prompt, p, out, new IdText(), Set.of(2), 1000, () -> { });
     }
 
+    /** What the engine does after a step's passes: each chunk advanced with its sampled token. */
+    private static void update(Scheduler s, StepPlan plan, int[] sampled) {
+        for (int i = 0; i < plan.chunks().size(); i++) {
+            s.advance(plan.chunks().get(i), sampled[i]);
+        }
+    }
+
     private static int[] tokens(StepPlan plan, int sampled) {
         int[] t = new int[plan.chunks().size()];
         java.util.Arrays.fill(t, sampled);
@@ -55,7 +62,7 @@ class SchedulerTest {
         assertThat(p1.chunks()).hasSize(1);
         assertThat(p1.chunks().get(0).tokens()).hasSize(3);
         assertThat(p1.chunks().get(0).samples()).isTrue();
-        s.update(p1, tokens(p1, 7));                 // a now decodes
+        update(s, p1, tokens(p1, 7));                 // a now decodes
 
         Sequence b = seq(2, 20, 10, new Collector());  // a long prompt arrives
         s.enqueue(b);
@@ -64,7 +71,7 @@ class SchedulerTest {
         assertThat(p2.chunks().get(0).tokens()).containsExactly(7);
         assertThat(p2.chunks().get(1).tokens()).hasSize(7); // budget 8 - 1 decode
         assertThat(p2.chunks().get(1).samples()).isFalse();
-        s.update(p2, tokens(p2, 8));
+        update(s, p2, tokens(p2, 8));
         assertThat(b.computed).isEqualTo(7);
         assertThat(b.generated).isZero();
 
@@ -84,9 +91,9 @@ class SchedulerTest {
         StepPlan p = s.schedule();
         assertThat(p.chunks()).extracting(c -> c.sequence()).containsExactly(a);
         assertThat(s.waitingCount()).isEqualTo(1);
-        s.update(p, tokens(p, 5));
+        update(s, p, tokens(p, 5));
         p = s.schedule();
-        s.update(p, tokens(p, 6));                    // a reaches max_tokens 2
+        update(s, p, tokens(p, 6));                    // a reaches max_tokens 2
         assertThat(outA.await()).isEqualTo(FinishReason.LENGTH);
         assertThat(outA.tokens).containsExactly(5, 6);
         p = s.schedule();
@@ -104,7 +111,7 @@ class SchedulerTest {
         s.enqueue(a);
         s.enqueue(b);
         StepPlan p = s.schedule();
-        s.update(p, new int[] {2, 9});                 // 2 is eos for a
+        update(s, p, new int[] {2, 9});                 // 2 is eos for a
         assertThat(outA.await()).isEqualTo(FinishReason.STOP);
         assertThat(outA.tokens).isEmpty();
         b.cancel();
@@ -119,7 +126,7 @@ class SchedulerTest {
         Sequence a = seq(1, 6, 1, new Collector());
         s.enqueue(a);
         StepPlan p = s.schedule();
-        s.update(p, tokens(p, 99));                   // finishes: its slot keeps 6 tokens
+        update(s, p, tokens(p, 99));                   // finishes: its slot keeps 6 tokens
         assertThat(s.slotTable().cachedTokens(a.slot)).isEqualTo(6);
 
         Sequence next = seq(2, 9, 1, new Collector()); // same first 6 tokens (10..15), then more
@@ -130,5 +137,37 @@ class SchedulerTest {
         assertThat(p2.chunks().get(0).start()).isEqualTo(6);
         assertThat(p2.chunks().get(0).tokens()).hasSize(3);
         assertThat(metrics.snapshot().prefixHits()).isEqualTo(1);
+    }
+
+    @Test
+    void aTextStreamThatThrowsEndsOnlyItsOwnSequenceAndFreesItsSlot() throws Exception {
+        Scheduler s = new Scheduler(2, new EngineOptions(8, 64, true), metrics);
+        Collector outBad = new Collector();
+        Collector outGood = new Collector();
+        SamplingParams p = SamplingParams.builder().temperature(0).maxTokens(3).build();
+        Sequence bad = new Sequence(1, new int[] {10, 11}, p, outBad, new IdText() {
+            @Override
+            public String push(int tokenId) {
+                throw new IllegalArgumentException("no such token " + tokenId);
+            }
+        }, Set.of(2), 1000, () -> { });
+        Sequence good = seq(2, 2, 3, outGood);
+        s.enqueue(bad);
+        s.enqueue(good);
+        StepPlan plan = s.schedule();
+        update(s, plan, tokens(plan, 7));
+        assertThat(s.runningCount()).isEqualTo(1);
+        assertThat(s.slotTable().cachedTokens(bad.slot)).as("a failed sequence's cache is not kept").isZero();
+        assertThat(outBad.done).isCompletedExceptionally();
+        assertThat(outBad.error.code()).isEqualTo(EngineError.Code.INTERNAL);
+        assertThat(outBad.error.getMessage()).contains("no such token 7");
+        assertThat(metrics.snapshot().requestsFailed()).isEqualTo(1);
+        for (int step = 0; step < 2; step++) {
+            plan = s.schedule();
+            assertThat(plan.chunks()).extracting(c -> c.sequence()).containsExactly(good);
+            update(s, plan, tokens(plan, 8 + step));
+        }
+        assertThat(outGood.await()).isEqualTo(FinishReason.LENGTH);
+        assertThat(outGood.tokens).containsExactly(7, 8, 9);
     }
 }

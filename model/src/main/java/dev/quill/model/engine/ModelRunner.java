@@ -1,0 +1,96 @@
+package dev.quill.model.engine;
+
+import dev.quill.model.decoder.SequenceChunk;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a step's forward passes (tensors, no policy), so that a pass that fails costs only the
+ * chunk that made it fail.
+ *
+ * <p>The one-token decodes share one batched pass; each prompt chunk has a pass of its own (one
+ * padded pass for both would compute every decode row as wide as the longest prompt chunk: 16
+ * decodes beside a 128-token chunk make 2048 rows for 143 tokens). When a pass throws, its chunks
+ * are split in halves and run again, down to single chunks, and only a chunk that fails alone is
+ * lost: one culprit among B decodes costs about 2 log2(B) extra passes, and only on that step.
+ *
+ * <p>Why running a chunk again is safe: a pass writes keys and values only at its own chunks'
+ * slots and positions {@code [start, start + n)} (BatchLayout.cacheWrite), in each layer before
+ * that layer reads them (Attention.forward), and never writes below {@code start}. A pass that
+ * threw half way has therefore left, at most, some of those positions written; the retry
+ * overwrites every one of them from the same tokens and the same untouched prefix, so the
+ * healthy chunks get what an undisturbed pass would have given them (up to the float rounding of
+ * a different batch shape). A chunk that fails alone is failed by the engine, which frees its slot
+ * without keeping its cache for reuse, so its partial writes are never read as a prefix; and no
+ * pass reads a slot past its sequence's end (prompt chunks run alone; batched decodes read each
+ * slot up to its own end, see BatchLayout.attendEach), so they cannot reach the slot's next owner.
+ *
+ * <p>Engine thread only.
+ */
+final class ModelRunner {
+
+    private final ForwardPass pass;
+
+    ModelRunner(ForwardPass pass) {
+        this.pass = pass;
+    }
+
+    /**
+     * What a step computed: for chunk i of the plan, {@code logits[i]} (its next-token logits), or
+     * {@code failures[i]}, why it could not be computed.
+     */
+    record Output(float[][] logits, Throwable[] failures) {
+    }
+
+    Output execute(StepPlan plan) {
+        List<StepPlan.Chunk> chunks = plan.chunks();
+        Output out = new Output(new float[chunks.size()][], new Throwable[chunks.size()]);
+        int[] rows = new int[chunks.size()]; // decode rows first, then one prompt chunk at a time
+        int decodes = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            if (chunks.get(i).tokens().length == 1) {
+                rows[decodes++] = i;
+            }
+        }
+        int next = decodes;
+        for (int i = 0; i < chunks.size(); i++) {
+            if (chunks.get(i).tokens().length > 1) {
+                rows[next] = i;
+                run(chunks, rows, next, next + 1, out);
+                next++;
+            }
+        }
+        if (decodes > 0) {
+            run(chunks, rows, 0, decodes, out);
+        }
+        return out;
+    }
+
+    /** Runs the chunks {@code rows[from, to)} in one pass; if it throws, each half again. */
+    private void run(List<StepPlan.Chunk> chunks, int[] rows, int from, int to, Output out) {
+        List<SequenceChunk> batch = new ArrayList<>(to - from);
+        for (int j = from; j < to; j++) {
+            StepPlan.Chunk c = chunks.get(rows[j]);
+            batch.add(new SequenceChunk(c.sequence().slot, c.start(), c.tokens()));
+        }
+        try {
+            float[][] logits = pass.forward(batch);
+            if (logits.length != batch.size()) {
+                throw new IllegalStateException(logits.length + " rows of logits for " + batch.size() + " chunks");
+            }
+            for (int j = from; j < to; j++) {
+                out.logits()[rows[j]] = logits[j - from];
+            }
+        } catch (RuntimeException | Error e) {
+            // Errors too: a pass that runs out of stack or heap on one huge chunk is that chunk's failure
+            if (to - from == 1) {
+                out.failures()[rows[from]] = e;
+                return;
+            }
+            int mid = (from + to) >>> 1;
+            run(chunks, rows, from, mid, out);
+            run(chunks, rows, mid, to, out);
+        }
+    }
+}
