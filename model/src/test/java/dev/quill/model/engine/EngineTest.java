@@ -148,6 +148,10 @@ class EngineTest {
                     .isInstanceOf(EngineError.class)
                     .hasMessageContaining("exceeds the context of " + max)
                     .satisfies(e -> assertThat(((EngineError) e).code()).isEqualTo(EngineError.Code.CONTEXT_LENGTH_EXCEEDED));
+            assertThatThrownBy(() -> engine.submit(new GenerationRequest(prompt(81, 5), greedy(Integer.MAX_VALUE),
+                    new Collector())))
+                    .isInstanceOf(EngineError.class)
+                    .satisfies(e -> assertThat(((EngineError) e).code()).isEqualTo(EngineError.Code.CONTEXT_LENGTH_EXCEEDED));
             assertThatThrownBy(() -> engine.submit(new GenerationRequest(new int[0], greedy(1), new Collector())))
                     .isInstanceOf(EngineError.class).hasMessageContaining("empty");
         }
