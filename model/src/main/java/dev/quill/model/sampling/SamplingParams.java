@@ -59,6 +59,17 @@ public record SamplingParams(
      */
     public static final double GREEDY_BELOW = 1e-5;
 
+    /**
+     * Stop strings one request may give. Every generated token is matched against each of them
+     * on the engine thread that decodes every request, so without a bound a single request (a
+     * 1 MB body holds 250,000 two-character strings) would slow every stream's steps. OpenAI
+     * allows 4.
+     */
+    public static final int MAX_STOP_STRINGS = 16;
+
+    /** Characters in one stop string: the matcher holds back up to this much text per request. */
+    public static final int MAX_STOP_CHARS = 512;
+
     private static final SamplingParams DEFAULTS = new SamplingParams(
             1.0, 0, 1.0, 0.0, 1.0, 0.0, 0.0, null, DEFAULT_MAX_TOKENS, Set.of(), List.of(), false);
 
@@ -81,8 +92,12 @@ public record SamplingParams(
             require(id != null && id >= 0, "stop_token_ids", "token ids >= 0", id);
         }
         require(stopStrings != null, "stop", "a list of strings", null);
+        require(stopStrings.size() <= MAX_STOP_STRINGS, "stop", "at most " + MAX_STOP_STRINGS + " strings",
+                stopStrings.size());
         for (String s : stopStrings) {
             require(s != null && !s.isEmpty(), "stop", "non-empty strings", s == null ? null : "\"\"");
+            require(s.length() <= MAX_STOP_CHARS, "stop", "strings of at most " + MAX_STOP_CHARS + " characters",
+                    s.length() + " characters");
         }
         stopTokenIds = Set.copyOf(stopTokenIds);
         stopStrings = List.copyOf(stopStrings);

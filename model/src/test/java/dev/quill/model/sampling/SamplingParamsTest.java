@@ -68,6 +68,8 @@ class SamplingParamsTest {
         SamplingParams.builder().temperature(2).topP(1).minP(1).presencePenalty(-2).frequencyPenalty(2).build();
         SamplingParams.builder().topP(1e-9).minP(0).presencePenalty(2).frequencyPenalty(-2)
                 .repetitionPenalty(1e-3).maxTokens(1).build();
+        SamplingParams.builder().stopStrings(java.util.Collections.nCopies(SamplingParams.MAX_STOP_STRINGS,
+                "x".repeat(SamplingParams.MAX_STOP_CHARS))).build();
     }
 
     static Stream<Arguments> invalid() {
@@ -89,7 +91,9 @@ class SamplingParamsTest {
                 bad("stop_token_ids", "", b -> b.stopTokenIds(null)),
                 bad("stop", "non-empty", b -> b.stopStrings("ok", "")),
                 bad("stop", "non-empty", b -> b.stopStrings(Arrays.asList("ok", null))),
-                bad("stop", "", b -> b.stopStrings((List<String>) null)));
+                bad("stop", "", b -> b.stopStrings((List<String>) null)),
+                bad("stop", "at most 16 strings, got 17", b -> b.stopStrings(java.util.Collections.nCopies(17, "x"))),
+                bad("stop", "at most 512 characters, got 513 characters", b -> b.stopStrings("x".repeat(513))));
     }
 
     private static Arguments bad(String param, String detail, UnaryOperator<SamplingParams.Builder> edit) {

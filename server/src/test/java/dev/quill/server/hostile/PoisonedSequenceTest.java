@@ -183,6 +183,24 @@ class PoisonedSequenceTest {
         coldSocket.close();
     }
 
+    /**
+     * Every generated token is matched against every stop string on the one engine thread, so a
+     * body full of them would slow every stream: past the bound they are refused up front.
+     */
+    @Test
+    void aFloodOfStopStringsIsRefusedBeforeItReachesTheEngine() throws Exception {
+        JsonArray stops = new JsonArray();
+        for (int i = 0; i < 5000; i++) {
+            stops.add("s" + i);
+        }
+        String body = new JsonObject(chatBody("stops", "0", 4, false)).put("stop", stops).encode();
+        HttpResponse<String> r = http.send(post(body), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertThat(error.getString("param")).isEqualTo("stop");
+        assertThat(error.getString("message")).contains("at most 16 strings");
+    }
+
     private static void assertHealthySse(List<JsonObject> chunks) {
         for (JsonObject c : chunks) {
             assertThat(c.containsKey("error")).as("an error chunk in a healthy stream: %s", c).isFalse();
