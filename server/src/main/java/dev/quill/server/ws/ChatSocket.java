@@ -179,10 +179,10 @@ public final class ChatSocket {
             throw new ApiException(ApiError.invalid("history needs a conversation id", "conversation"));
         }
         store.history(conversation, owner).onComplete(ar -> {
-            if (ar.failed()) { // not_found names the conversation, so the page knows which one is gone
+            if (ar.failed()) { // not_found names the conversation (if it could be one), so the page knows which is gone
                 ApiError e = ChatErrors.of(ar.cause());
-                send(new JsonObject().put("type", "error").put("id", null).put("code", e.code())
-                        .put("message", e.message()).put("conversation", conversation));
+                send(new JsonObject().put("type", "error").put("id", null).put("code", e.code()).put("message", e.message())
+                        .put("conversation", ConversationStore.wellFormedId(conversation) ? conversation : null));
                 return;
             }
             JsonArray messages = new JsonArray();
