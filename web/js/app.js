@@ -78,10 +78,28 @@ function showHistory(frame) {
     if (chat.conversation === state.conversation) ui.messages.append(chat.article); // still being written
   }
   if (!frame.messages.length && !liveChat()) {
-    ui.messages.append(note('This conversation is empty, or it has expired. A message starts it again.'));
+    ui.messages.append(note('This conversation is empty. A message starts it.'));
   }
   showSettings();
   scrollToEnd(true);
+  updateComposer();
+}
+
+/**
+ * The open conversation is not on the server (expired, or another key's): the server never makes
+ * one from an id the page sends, so the next message starts a new chat.
+ */
+function conversationGone(keepMessages) {
+  const gone = state.conversation;
+  state.conversation = null;
+  state.started = false;
+  history.replaceState(null, '', location.pathname + location.search);
+  state.conversations = state.conversations.filter((c) => c.id !== gone);
+  if (!keepMessages) {
+    ui.messages.replaceChildren(note('This conversation has expired, or it is not available here. A message starts a new chat.'));
+  }
+  showSettings();
+  renderList();
   updateComposer();
 }
 
@@ -197,12 +215,17 @@ function onError(frame) {
     id = [...state.chats.values()].find((c) => !c.started)?.id;
   }
   if (frame.code === 'unknown_id') return; // a Stop that crossed the answer's end
+  if (!id && frame.code === 'not_found') {
+    if (frame.conversation && frame.conversation === state.conversation) conversationGone(false); // its history
+    return;
+  }
   const chat = id ? endChat(id) : null;
   if (!chat) {
     showBanner(describeError(frame.code, frame.message));
     return;
   }
   setFailed(chat.article, describeError(frame.code, frame.message));
+  if (frame.code === 'not_found' && chat.conversation && chat.conversation === state.conversation) conversationGone(true);
   if (!chat.started && frame.code === 'payload_too_large' && !ui.input.value) {
     ui.input.value = chat.content; // not sent: give it back to shorten
     resizeInput();

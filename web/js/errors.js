@@ -7,6 +7,7 @@ const WORDS = {
   payload_too_large: 'That message is too long to send. Please shorten it.',
   too_many_streams: 'Too many answers are being written at once. Wait for one to finish, or stop it.',
   context_length_exceeded: 'This is more than the model can read at once. Start a new chat, or lower “Max tokens” in the settings.',
+  not_found: 'This conversation has expired, or it is not available here. Your next message starts a new chat.',
   invalid_request: 'The server could not accept that request.',
   shutting_down: 'The server is restarting. Please try again in a moment.',
   invalid_json: 'The page and the server do not understand each other (invalid JSON). Reloading the page may help.',

@@ -299,6 +299,23 @@ describe('the chat page', { skip: BASE ? false : 'QUILL_URL is not set: ChatPage
     assert.equal(await page.evaluate(() => window.__pwned), undefined, 'no script ran');
   });
 
+  it('opens a link to a conversation the server never issued as a new chat', async () => {
+    const other = await browser.newContext(); // its own client id, so the list of the other tests stays as it is
+    try {
+      const stray = await openPage(other, `${BASE}#conv-never-issued`);
+      await stray.waitForSelector('#messages .note:has-text("not available here")');
+      assert.equal(new URL(stray.url()).hash, '', 'the address no longer names it');
+      await settings(stray, { max_tokens: '4' });
+      await send(stray, 'A fresh start');
+      assert.equal((await settled(stray)).state, 'done');
+      assert.match(stray.url(), /#conv-/);
+      assert.doesNotMatch(stray.url(), /never-issued/);
+      assert.deepEqual(stray.problems, []);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('leaves a screenshot of the page', async () => {
     // continue the seeded conversation, so the picture has a list, Markdown and a live answer's timings
     await settings(page, { temperature: '0.8', max_tokens: '40', top_p: '0.95' });

@@ -81,9 +81,10 @@ public final class QuillServer {
         r.get("/metrics").handler(new MetricsHandler(vertx, engine.metrics(), metrics)::handle);
         r.get("/ws").handler(this::upgrade);
         r.get("/v1/models").handler(new ModelsHandler(modelName, engine.maxLength())::handle);
-        OpenAiHandler openAi = new OpenAiHandler(vertx, chat, metrics, modelName, config.sseKeepAlive());
+        OpenAiHandler openAi = new OpenAiHandler(vertx, chat, store, access, metrics, modelName, config.sseKeepAlive());
         r.post("/v1/chat/completions").handler(openAi::chatCompletions);
         r.post("/v1/completions").handler(openAi::completions);
+        r.post("/v1/conversations").handler(openAi::createConversation);
         r.route().failureHandler(this::failure);
         r.errorHandler(404, this::failure); // no route matched: the router never reaches failureHandler
         r.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false)); // web/: the chat page, never stale after an upgrade
@@ -104,7 +105,7 @@ public final class QuillServer {
         ChatSocket.Limits limits = new ChatSocket.Limits(config.maxBodyBytes(), config.maxStreamsPerSocket(),
                 config.defaultMaxTokens(), modelName);
         ctx.request().toWebSocket()
-                .onSuccess(ws -> new ChatSocket(ws, chat, store, metrics, limits))
+                .onSuccess(ws -> new ChatSocket(ws, chat, store, metrics, limits, access.identity(ctx.request())))
                 .onFailure(e -> HttpErrors.send(ctx.response(), ApiError.invalid("WebSocket upgrade failed: " + e.getMessage(), null)));
     }
 

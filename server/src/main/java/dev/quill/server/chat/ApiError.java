@@ -30,6 +30,22 @@ public record ApiError(int status, String type, String code, String message, Str
                 "The model '" + model + "' does not exist", "model");
     }
 
+    /** A conversation that does not exist, or is another API key's: the two are not told apart. */
+    public static ApiError notFound(String message) {
+        return new ApiError(404, "invalid_request_error", "not_found", message, null);
+    }
+
+    /** A turn id (WebSocket {@code turn}, HTTP {@code Idempotency-Key}) reused for other messages. */
+    public static ApiError turnConflict(String message) {
+        return new ApiError(409, "invalid_request_error", "turn_conflict", message, null);
+    }
+
+    /** A retry of a turn that is still being answered. */
+    public static ApiError turnInProgress(String turn) {
+        return new ApiError(409, "invalid_request_error", "turn_in_progress",
+                "turn " + turn + " is still being answered; retry it once it has ended", null);
+    }
+
     public static ApiError tooLarge(int limit) {
         return new ApiError(413, "invalid_request_error", "payload_too_large",
                 "The request is larger than the limit of " + limit + " bytes", null);

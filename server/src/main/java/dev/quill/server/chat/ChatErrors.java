@@ -4,6 +4,7 @@ import dev.quill.model.decoder.ContextOverflowException;
 import dev.quill.model.engine.EngineError;
 import dev.quill.model.sampling.InvalidSamplingParamException;
 import dev.quill.model.template.TemplateException;
+import dev.quill.server.store.ConversationNotFoundException;
 import dev.quill.server.store.StoreUnavailableException;
 
 /** Maps failures from the model, engine and store to the client-facing {@link ApiError}. */
@@ -37,6 +38,9 @@ public final class ChatErrors {
         }
         if (t instanceof StoreUnavailableException e) {
             return ApiError.storeUnavailable(e.getMessage());
+        }
+        if (t instanceof ConversationNotFoundException e) {
+            return ApiError.notFound(e.getMessage());
         }
         if (t instanceof ApiException e) {
             return e.error();

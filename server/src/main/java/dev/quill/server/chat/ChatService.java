@@ -16,13 +16,22 @@ import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Joins a protocol handler to the engine: history from the store, the user's message stored
- * before generation, the prompt built (trimmed oldest-first to fit the context, never deleted
- * from the store), the request submitted, tokens carried back to the caller's context, and the
- * answer stored when it ends, whatever its finish reason.
+ * Joins a protocol handler to the engine: the conversation from the store (the caller's own,
+ * see {@link TurnPlan}), the prompt built (trimmed oldest-first to fit the context, never deleted
+ * from the store), the request submitted, the client's messages stored once the engine has
+ * admitted the turn, tokens carried back to the caller's context, and the answer stored when it
+ * ends, whatever its finish reason. A refused turn (overloaded, context_length_exceeded, any
+ * error before the engine took it) stores nothing.
+ *
+ * <p>A retried turn (the same turn id, see {@link ChatRequest.Turn}) is applied at most once:
+ * answered, its stored answer is replayed; stored but unanswered, it is answered without
+ * storing its messages again. While a named turn runs, a retry of it is refused
+ * ({@code turn_in_progress}) by this instance.
  *
  * <p>Call {@link #start} on a Vert.x context; the sink hears everything on that same context.
  */
@@ -33,6 +42,8 @@ public final class ChatService {
     private final LanguageModel model;
     private final ConversationStore store;
     private final int defaultMaxTokens;
+    /** Named turns being answered here, as conversation id / turn id. Any thread. */
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     public ChatService(Vertx vertx, Engine engine, LanguageModel model, ConversationStore store, int defaultMaxTokens) {
         this.vertx = vertx;
@@ -52,65 +63,117 @@ public final class ChatService {
     private record Prompt(int[] ids, SamplingParams params) {
     }
 
-    /** Starts a generation; fails (on the caller's context) with an {@link ApiException}-mappable error. */
+    /**
+     * Starts a generation, or replays a retried turn's stored answer; fails (on the caller's
+     * context) with an {@link ApiException}-mappable error, having stored nothing of this turn.
+     */
     public Future<ActiveChat> start(ChatRequest req, ChatSink client) {
-        RecordingSink sink = new RecordingSink(client); // keeps the answer's text for the store
-        Context ctx = vertx.getOrCreateContext();
         String conversation = req.conversationId();
-        Future<List<StoredMessage>> history = conversation == null || req.rawPrompt() != null
-                ? Future.succeededFuture(List.of())
-                : store.history(conversation);
-        return history
-                .compose(h -> storeUserMessages(req).map(v -> h))
-                .compose(h -> vertx.executeBlocking(() -> buildPrompt(req, h), false))
-                .map(prompt -> {
-                    StreamPump pump = new StreamPump(ctx, sink, (reason, usage) -> finished(req, sink, reason, usage));
-                    RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump));
-                    sink.onStart(conversation, prompt.ids().length);
-                    return (ActiveChat) new ActiveChat() {
-                        @Override
-                        public String conversationId() {
-                            return conversation;
-                        }
-
-                        @Override
-                        public void cancel() {
-                            handle.cancel();
-                        }
-                    };
+        if (conversation == null || req.rawPrompt() != null) {
+            return generate(req, client, TurnPlan.fresh(), () -> { });
+        }
+        String key = conversation + "/" + req.turn().id();
+        if (req.turn().named() && !running.add(key)) {
+            return Future.failedFuture(new ApiException(ApiError.turnInProgress(req.turn().id())));
+        }
+        Runnable ended = () -> running.remove(key);
+        Future<TurnPlan> plan = req.turn().newConversation()
+                ? Future.succeededFuture(TurnPlan.fresh())
+                : store.conversation(conversation).map(stored -> TurnPlan.of(req, stored));
+        return plan
+                .compose(p -> p.answer() != null ? replay(conversation, p.answer(), client) : generate(req, client, p, ended))
+                .onComplete(ar -> {
+                    if (ar.failed() || ar.result() instanceof Replay) {
+                        ended.run();
+                    }
                 });
     }
 
     /** A new conversation id for a client that did not name one. */
     public static String newConversationId() {
-        return "conv-" + UUID.randomUUID();
+        return ConversationStore.newConversationId();
     }
 
-    private Future<Void> storeUserMessages(ChatRequest req) {
-        if (req.conversationId() == null || req.messages() == null) {
+    private Future<ActiveChat> generate(ChatRequest req, ChatSink client, TurnPlan plan, Runnable ended) {
+        RecordingSink sink = new RecordingSink(client, ended); // keeps the answer's text for the store
+        Context ctx = vertx.getOrCreateContext();
+        String conversation = req.conversationId();
+        return vertx.executeBlocking(() -> buildPrompt(req, plan.history()), false)
+                .compose(prompt -> {
+                    StreamPump pump = new StreamPump(ctx, sink, (reason, usage) -> finished(req, plan, sink, reason, usage));
+                    RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump));
+                    ActiveChat active = new Running(conversation, handle);
+                    return storeUserMessages(req, plan)
+                            .onSuccess(v -> sink.open(conversation, prompt.ids().length))
+                            .recover(e -> {
+                                sink.drop(); // the client hears this failure, not an answer to a turn not stored
+                                handle.cancel();
+                                return Future.failedFuture(e);
+                            })
+                            .map(active);
+                });
+    }
+
+    /** The engine took the turn: now its messages are stored, all or none, before the client sees a token. */
+    private Future<Void> storeUserMessages(ChatRequest req, TurnPlan plan) {
+        if (req.conversationId() == null || req.messages() == null || !plan.storeMessages()) {
             return Future.succeededFuture();
         }
-        Future<Void> chain = Future.succeededFuture();
         long now = System.currentTimeMillis();
+        List<StoredMessage> stored = new ArrayList<>(req.messages().size());
         for (int i = 0; i < req.messages().size(); i++) {
             ChatMessage m = req.messages().get(i);
-            StoredMessage stored = new StoredMessage(req.id() + ":m" + i, m.role(), m.content(), null, now);
-            chain = chain.compose(v -> store.append(req.conversationId(), stored));
+            stored.add(new StoredMessage(req.turn().messageId(i), m.role(), m.content(), null, now));
         }
-        return chain;
+        return store.append(req.conversationId(), req.turn().owner(), stored, req.turn().newConversation());
     }
 
-    private void finished(ChatRequest req, RecordingSink sink, FinishReason reason, Usage usage) {
+    /**
+     * The answer is stored whatever ended it, so a cancelled turn is not silently lost. If that
+     * fails the client is told store_unavailable after the text it has read: the answer may or may
+     * not be stored (Redis may have run the write and lost the reply), which a retry of the turn
+     * sorts out, replaying it or storing it once.
+     */
+    private void finished(ChatRequest req, TurnPlan plan, RecordingSink sink, FinishReason reason, Usage usage) {
+        if (sink.dropped()) {
+            return; // cancelled because the turn could not be stored; the client has heard why
+        }
         if (req.conversationId() == null) {
             sink.onDone(reason, usage);
             return;
         }
-        // the answer is stored whatever ended it, so a cancelled turn is not silently lost
-        StoredMessage answer = new StoredMessage(req.id() + ":a", "assistant", sink.text(), reason.wireName(),
-                System.currentTimeMillis());
-        store.append(req.conversationId(), answer)
+        StoredMessage answer = new StoredMessage(req.turn().answerId(plan.attempt()), "assistant", sink.text(),
+                reason.wireName(), System.currentTimeMillis());
+        store.append(req.conversationId(), req.turn().owner(), List.of(answer), false)
                 .onSuccess(v -> sink.onDone(reason, usage))
                 .onFailure(e -> sink.onError(ChatErrors.of(e)));
+    }
+
+    /** A retried turn that was answered: the stored answer again, and no generation. */
+    private Future<ActiveChat> replay(String conversation, StoredMessage answer, ChatSink client) {
+        FinishReason reason = FinishReason.valueOf(answer.finishReason().toUpperCase(Locale.ROOT));
+        vertx.getOrCreateContext().runOnContext(v -> { // after the caller has the ActiveChat, as for a generation
+            client.onStart(conversation, 0);
+            if (!answer.content().isEmpty()) {
+                client.onText(answer.content());
+            }
+            client.onDone(reason, new Usage(0, 0, 0, 0, 0));
+        });
+        return Future.succeededFuture(new Replay(conversation));
+    }
+
+    private record Running(String conversationId, RequestHandle handle) implements ActiveChat {
+        @Override
+        public void cancel() {
+            handle.cancel();
+        }
+    }
+
+    /** A replay is over as soon as it is sent: nothing to cancel. */
+    private record Replay(String conversationId) implements ActiveChat {
+        @Override
+        public void cancel() {
+        }
     }
 
     /** Runs on a worker thread: templating and tokenizing are CPU work that must not hold the event loop. */

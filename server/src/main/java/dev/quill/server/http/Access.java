@@ -1,10 +1,13 @@
 package dev.quill.server.http;
 
 import dev.quill.server.chat.ApiError;
+import dev.quill.server.store.ConversationStore;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.net.URI;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -27,6 +30,31 @@ public final class Access {
         String h = req.getHeader("Authorization");
         String key = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
         return known(key) ? null : ApiError.unauthorized();
+    }
+
+    /**
+     * Who is calling, as conversations record their owner: a short SHA-256 of the configured API
+     * key it presented (Bearer, else {@code ?token=}), never the key itself; {@link ConversationStore#NO_OWNER}
+     * when no keys are configured. Call it once the request has passed its check.
+     */
+    public String identity(HttpServerRequest req) {
+        if (apiKeys.isEmpty()) {
+            return ConversationStore.NO_OWNER;
+        }
+        String h = req.getHeader("Authorization");
+        String bearer = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
+        String key = known(bearer) ? bearer : req.getParam("token");
+        return known(key) ? keyId(key) : ConversationStore.NO_OWNER;
+    }
+
+    /** 128 bits of the key's SHA-256, in hex: enough to tell keys apart, and nothing to log in with. */
+    static String keyId(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "k" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /** Null when the WebSocket upgrade may proceed, else why not. */

@@ -3,9 +3,12 @@ package dev.quill.server.openai;
 import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ApiException;
 import dev.quill.server.chat.ChatErrors;
+import dev.quill.server.chat.ChatRequest;
 import dev.quill.server.chat.ChatService;
+import dev.quill.server.http.Access;
 import dev.quill.server.http.HttpErrors;
 import dev.quill.server.http.ServerMetrics;
+import dev.quill.server.store.ConversationStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -28,10 +31,15 @@ public final class OpenAiHandler {
     private final String modelName;
     private final Duration keepAlive;
     private final OpenAiRequests requests;
+    private final ConversationStore store;
+    private final Access access;
 
-    public OpenAiHandler(Vertx vertx, ChatService chat, ServerMetrics metrics, String modelName, Duration keepAlive) {
+    public OpenAiHandler(Vertx vertx, ChatService chat, ConversationStore store, Access access, ServerMetrics metrics,
+                         String modelName, Duration keepAlive) {
         this.vertx = vertx;
         this.chat = chat;
+        this.store = store;
+        this.access = access;
         this.metrics = metrics;
         this.modelName = modelName;
         this.keepAlive = keepAlive;
@@ -46,14 +54,32 @@ public final class OpenAiHandler {
         serve(ctx, ChunkFormat.TEXT, requests::completion);
     }
 
+    /**
+     * {@code POST /v1/conversations}: issues a conversation id, owned by the caller's API key, for
+     * {@code conversation_id} (as OpenAI's Conversations API does; the body is not read). Only
+     * ids issued here, or by a WebSocket chat, are accepted.
+     */
+    public void createConversation(RoutingContext ctx) {
+        String id = ChatService.newConversationId();
+        store.create(id, access.identity(ctx.request()))
+                .onSuccess(v -> ctx.response().putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("id", id).put("object", "conversation")
+                                .put("created_at", System.currentTimeMillis() / 1000)
+                                .put("metadata", new JsonObject()).encode()))
+                .onFailure(e -> HttpErrors.send(ctx.response(), ChatErrors.of(e)));
+    }
+
     private void serve(RoutingContext ctx, ChunkFormat format, Function<JsonObject, OpenAiRequest> parse) {
-        OpenAiRequest req;
+        OpenAiRequest parsed;
+        ChatRequest chatRequest;
         try {
-            req = parse.apply(OpenAiRequests.body(ctx.body().buffer()));
+            parsed = parse.apply(OpenAiRequests.body(ctx.body().buffer()));
+            chatRequest = parsed.chat().withTurn(turn(ctx, parsed.chat()));
         } catch (ApiException e) {
             HttpErrors.send(ctx.response(), e.error());
             return;
         }
+        OpenAiRequest req = new OpenAiRequest(chatRequest, parsed.stream(), parsed.includeUsage());
         OpenAiResponse shapes = new OpenAiResponse(format, req.chat().id(), modelName, req.chat().conversationId(),
                 req.includeUsage());
         ResponseSink sink = sink(ctx.response(), req, shapes);
@@ -65,6 +91,18 @@ public final class OpenAiHandler {
         chat.start(req.chat(), sink)
                 .onSuccess(sink::attach)
                 .onFailure(e -> sink.onError(promptParam(ChatErrors.of(e), format)));
+    }
+
+    /**
+     * The caller's identity and the turn: with a conversation, {@code Idempotency-Key} names it,
+     * so a retry is applied at most once; without one nothing is stored and the key is ignored.
+     */
+    private ChatRequest.Turn turn(RoutingContext ctx, ChatRequest chat) {
+        String owner = access.identity(ctx.request());
+        String key = ctx.request().getHeader("Idempotency-Key");
+        return key == null || chat.conversationId() == null
+                ? ChatRequest.Turn.unnamed(owner, chat.id())
+                : ChatRequest.Turn.named(owner, key, "Idempotency-Key");
     }
 
     private ResponseSink sink(HttpServerResponse response, OpenAiRequest req, OpenAiResponse shapes) {

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MemoryConversationStore implements ConversationStore {
 
-    private record Conversation(List<StoredMessage> messages, long lastUsedMillis) {
+    /** Messages are guarded by the list's own monitor. */
+    private record Conversation(String owner, List<StoredMessage> messages, long lastUsedMillis) {
     }
 
     private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
@@ -41,9 +43,11 @@ public final class MemoryConversationStore implements ConversationStore {
 
     @Override
     public Future<List<StoredMessage>> history(String conversationId) {
-        Conversation c = conversations.get(conversationId);
+        Conversation c = ConversationStore.wellFormedId(conversationId) ? conversations.get(conversationId) : null;
         if (c == null || expired(c)) {
-            conversations.remove(conversationId);
+            if (c != null) {
+                conversations.remove(conversationId, c);
+            }
             return Future.succeededFuture(List.of());
         }
         synchronized (c.messages()) {
@@ -52,19 +56,41 @@ public final class MemoryConversationStore implements ConversationStore {
     }
 
     @Override
-    public Future<Void> append(String conversationId, StoredMessage message) {
+    public Future<Optional<StoredConversation>> conversation(String conversationId) {
+        Conversation c = ConversationStore.wellFormedId(conversationId) ? conversations.get(conversationId) : null;
+        if (c == null || expired(c)) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        synchronized (c.messages()) {
+            return Future.succeededFuture(Optional.of(new StoredConversation(c.owner(), c.messages())));
+        }
+    }
+
+    @Override
+    public Future<Void> append(String conversationId, String owner, List<StoredMessage> messages, boolean create) {
+        if (!ConversationStore.wellFormedId(conversationId)) {
+            return Future.failedFuture(new ConversationNotFoundException(conversationId));
+        }
         long now = clock.millis();
+        boolean[] refused = {false};
         conversations.compute(conversationId, (id, c) -> {
-            List<StoredMessage> list = c == null || expired(c) ? new ArrayList<>() : c.messages();
+            boolean live = c != null && !expired(c);
+            if (live ? !c.owner().equals(owner) : !create) {
+                refused[0] = true;
+                return live ? c : null;
+            }
+            List<StoredMessage> list = live ? c.messages() : new ArrayList<>();
             synchronized (list) {
-                if (list.stream().noneMatch(m -> m.id().equals(message.id()))) {
-                    list.add(message);
+                for (StoredMessage m : messages) {
+                    if (list.stream().noneMatch(old -> old.id().equals(m.id()))) {
+                        list.add(m);
+                    }
                 }
             }
-            return new Conversation(list, now);
+            return new Conversation(live ? c.owner() : owner, list, now);
         });
         sweepIfDue(now);
-        return Future.succeededFuture();
+        return refused[0] ? Future.failedFuture(new ConversationNotFoundException(conversationId)) : Future.succeededFuture();
     }
 
     @Override

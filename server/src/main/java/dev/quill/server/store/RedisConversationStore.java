@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -31,9 +32,11 @@ import java.util.function.Function;
  * Conversations in Redis, through one shared Lettuce connection and its asynchronous API.
  *
  * <p>Layout, for prefix {@code quill:} and conversation {@code c1}: {@code quill:conv:{c1}} is a
- * list of messages as JSON, oldest first; {@code quill:conv:{c1}:ids} is the set of their ids. The
- * braces are a Redis Cluster hash tag: both keys land in one slot, so the append script may touch
- * both. Both keys carry the idle expiry, refreshed by every append.
+ * list of messages as JSON, oldest first; {@code quill:conv:{c1}:ids} is the set of their ids;
+ * {@code quill:conv:{c1}:meta} is a hash whose field {@code owner} names who made it (empty: no
+ * API keys). The braces are a Redis Cluster hash tag: the keys land in one slot, so one script
+ * may touch them all. They carry the idle expiry, refreshed by every append. A list without a
+ * meta hash was stored before owners were recorded and belongs to no key.
  *
  * <p>A client's conversation list, for client {@code k1}: {@code quill:client:{k1}:convs} is a
  * sorted set of conversation ids scored by update time (epoch ms, Redis's clock, so instances
@@ -58,68 +61,6 @@ import java.util.function.Function;
  * commands with "Connection disconnected" instead of replaying them.)
  */
 public final class RedisConversationStore implements ConversationStore {
-
-    /**
-     * KEYS[1] the message list, KEYS[2] the id set; ARGV[1] message id, ARGV[2] message JSON,
-     * ARGV[3] idle expiry in ms. Returns 1 if stored, 0 if the id was already there. If the list
-     * is gone (expired) its id set is stale: drop it so a re-created conversation starts clean.
-     */
-    static final String APPEND_SCRIPT = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) end
-            local added = redis.call('SADD', KEYS[2], ARGV[1])
-            if added == 1 then redis.call('RPUSH', KEYS[1], ARGV[2]) end
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            redis.call('PEXPIRE', KEYS[2], ARGV[3])
-            return added
-            """;
-
-    /**
-     * KEYS[1] the client's sorted set, KEYS[2] its title hash; ARGV[1] conversation id, ARGV[2]
-     * title, ARGV[3] idle expiry in ms, ARGV[4] most entries kept. The score is Redis's time, or
-     * one more than the newest score when that is not older (two remembers in one millisecond
-     * still order). Entries older than the idle expiry, and the oldest beyond the bound, go.
-     * Redis 5+ replicates a script's effects, so reading TIME here is allowed.
-     */
-    static final String REMEMBER_SCRIPT = """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local top = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-            local score = now
-            if top[2] and tonumber(top[2]) >= score then score = tonumber(top[2]) + 1 end
-            redis.call('ZADD', KEYS[1], string.format('%d', score), ARGV[1])
-            redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
-            local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', string.format('(%d', now - tonumber(ARGV[3])))
-            local extra = redis.call('ZCARD', KEYS[1]) - #gone - tonumber(ARGV[4])
-            if extra > 0 then
-              for _, id in ipairs(redis.call('ZRANGE', KEYS[1], #gone, #gone + extra - 1)) do gone[#gone + 1] = id end
-            end
-            if #gone > 0 then
-              redis.call('ZREM', KEYS[1], unpack(gone))
-              redis.call('HDEL', KEYS[2], unpack(gone))
-            end
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            redis.call('PEXPIRE', KEYS[2], ARGV[3])
-            return #gone
-            """;
-
-    /**
-     * KEYS[1] the client's sorted set, KEYS[2] its title hash; ARGV[1] idle expiry in ms, ARGV[2]
-     * most entries returned. Returns a flat list: id, update time, title, id, ... newest first,
-     * leaving out entries older than the idle expiry.
-     */
-    static final String CONVERSATIONS_SCRIPT = """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local entries = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', string.format('%d', now - tonumber(ARGV[1])),
-                'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
-            local out = {}
-            for i = 1, #entries, 2 do
-              out[#out + 1] = entries[i]
-              out[#out + 1] = entries[i + 1]
-              out[#out + 1] = redis.call('HGET', KEYS[2], entries[i]) or ''
-            end
-            return out
-            """;
 
     /**
      * Upper bound of the reconnect back-off. Lettuce's default grows to 30 s, so a Redis that
@@ -188,8 +129,30 @@ public final class RedisConversationStore implements ConversationStore {
 
     @Override
     public Future<List<StoredMessage>> history(String conversationId) {
+        if (!ConversationStore.wellFormedId(conversationId)) {
+            return Future.succeededFuture(List.of());
+        }
         return run(redis -> redis.lrange(listKey(conversationId), 0, -1)
                 .thenApply(entries -> entries.stream().map(RedisConversationStore::decode).toList()));
+    }
+
+    @Override
+    public Future<Optional<StoredConversation>> conversation(String conversationId) {
+        if (!ConversationStore.wellFormedId(conversationId)) {
+            return Future.succeededFuture(Optional.empty()); // no such key can exist; Redis need not be asked
+        }
+        String[] keys = {listKey(conversationId), metaKey(conversationId)};
+        return run(redis -> redis.<List<Object>>eval(RedisScripts.CONVERSATION_SCRIPT, ScriptOutputType.MULTI, keys)
+                .thenApply(RedisConversationStore::conversationOf));
+    }
+
+    private static Optional<StoredConversation> conversationOf(List<Object> flat) {
+        if (flat.isEmpty()) {
+            return Optional.empty();
+        }
+        List<StoredMessage> messages = flat.subList(1, flat.size()).stream()
+                .map(entry -> decode((String) entry)).toList();
+        return Optional.of(new StoredConversation((String) flat.get(0), messages));
     }
 
     /**
@@ -198,18 +161,29 @@ public final class RedisConversationStore implements ConversationStore {
      * fallback after later appends, reordering a conversation's messages.
      */
     @Override
-    public Future<Void> append(String conversationId, StoredMessage message) {
-        String[] keys = {listKey(conversationId), idsKey(conversationId)};
-        String expiryMillis = Long.toString(config.idleExpiry().toMillis());
-        return run(redis -> redis.<Long>eval(APPEND_SCRIPT, ScriptOutputType.INTEGER, keys,
-                        message.id(), encode(message), expiryMillis)
-                .thenApply(added -> null));
+    public Future<Void> append(String conversationId, String owner, List<StoredMessage> messages, boolean create) {
+        if (!ConversationStore.wellFormedId(conversationId)) {
+            return Future.failedFuture(new ConversationNotFoundException(conversationId));
+        }
+        String[] keys = {listKey(conversationId), idsKey(conversationId), metaKey(conversationId)};
+        List<String> args = new ArrayList<>(3 + 2 * messages.size());
+        args.add(owner);
+        args.add(create ? "1" : "0");
+        args.add(Long.toString(config.idleExpiry().toMillis()));
+        for (StoredMessage m : messages) {
+            args.add(m.id());
+            args.add(encode(m));
+        }
+        return run(redis -> redis.<Long>eval(RedisScripts.APPEND_SCRIPT, ScriptOutputType.INTEGER, keys, args.toArray(String[]::new)))
+                .compose(added -> added < 0
+                        ? Future.failedFuture(new ConversationNotFoundException(conversationId))
+                        : Future.succeededFuture());
     }
 
     @Override
     public Future<Void> remember(String clientId, String conversationId, String title) {
         String[] keys = {clientKey(clientId), titlesKey(clientId)};
-        return run(redis -> redis.<Long>eval(REMEMBER_SCRIPT, ScriptOutputType.INTEGER, keys, conversationId, title,
+        return run(redis -> redis.<Long>eval(RedisScripts.REMEMBER_SCRIPT, ScriptOutputType.INTEGER, keys, conversationId, title,
                         Long.toString(config.idleExpiry().toMillis()), Integer.toString(CONVERSATIONS_PER_CLIENT))
                 .thenApply(dropped -> null));
     }
@@ -217,7 +191,7 @@ public final class RedisConversationStore implements ConversationStore {
     @Override
     public Future<List<ConversationSummary>> conversations(String clientId) {
         String[] keys = {clientKey(clientId), titlesKey(clientId)};
-        return run(redis -> redis.<List<Object>>eval(CONVERSATIONS_SCRIPT, ScriptOutputType.MULTI, keys,
+        return run(redis -> redis.<List<Object>>eval(RedisScripts.CONVERSATIONS_SCRIPT, ScriptOutputType.MULTI, keys,
                         Long.toString(config.idleExpiry().toMillis()), Integer.toString(CONVERSATIONS_PER_CLIENT))
                 .thenApply(RedisConversationStore::summaries));
     }
@@ -245,6 +219,11 @@ public final class RedisConversationStore implements ConversationStore {
     /** The key of a conversation's set of message ids. */
     String idsKey(String conversationId) {
         return listKey(conversationId) + ":ids";
+    }
+
+    /** The key of a conversation's hash of facts about it: its owner. */
+    String metaKey(String conversationId) {
+        return listKey(conversationId) + ":meta";
     }
 
     /** The key of a client's sorted set of conversation ids, scored by update time. */

@@ -49,13 +49,16 @@ public final class ChatSocket {
     private final ConversationStore store;
     private final ServerMetrics metrics;
     private final Limits limits;
+    private final String owner; // the API key's identity: its conversations and lists are the only ones this socket sees
     private final Map<String, ChatService.ActiveChat> active = new HashMap<>(); // by client message id
     private final List<Runnable> waitingForDrain = new ArrayList<>();
     private int streams;
     private boolean closed;
 
-    public ChatSocket(ServerWebSocket ws, ChatService chat, ConversationStore store, ServerMetrics metrics, Limits limits) {
+    public ChatSocket(ServerWebSocket ws, ChatService chat, ConversationStore store, ServerMetrics metrics, Limits limits,
+                      String owner) {
         this.ws = ws;
+        this.owner = owner;
         this.chat = chat;
         this.store = store;
         this.metrics = metrics;
@@ -122,6 +125,12 @@ public final class ChatSocket {
         }
         String client = clientId(msg);
         String conversation = conv == null ? ChatService.newConversationId() : (String) conv;
+        Object turnId = msg.getValue("turn");
+        ChatRequest.Turn turn = turnId == null ? ChatRequest.Turn.unnamed(owner, "ws-" + UUID.randomUUID())
+                : ChatRequest.Turn.named(owner, turnId instanceof String t ? t : null, "turn");
+        if (conv == null) {
+            turn = turn.inNewConversation(); // an id issued now: the store makes the conversation for this turn
+        }
         JsonObject rawParams = msg.getValue("params") instanceof JsonObject p ? p : null;
         SocketParams.Parsed parsed = SocketParams.parse(rawParams, limits.defaultMaxTokens());
         List<ChatMessage> messages = new ArrayList<>();
@@ -129,8 +138,8 @@ public final class ChatSocket {
             messages.add(new ChatMessage("system", system));
         }
         messages.add(new ChatMessage("user", content));
-        ChatRequest req = new ChatRequest("ws-" + UUID.randomUUID(), conversation, messages, null,
-                parsed.params(), parsed.maxTokensGiven());
+        ChatRequest req = new ChatRequest(turn.id(), conversation, messages, null,
+                parsed.params(), parsed.maxTokensGiven(), turn);
         streams++;
         metrics.streamStarted();
         active.put(id, null); // reserved: a cancel before the start is remembered
@@ -147,7 +156,8 @@ public final class ChatSocket {
                 if (client != null) {
                     // The turn is stored and running; a list that misses it is not worth failing
                     // the answer for, and the page lists the conversation it is in anyway.
-                    store.remember(client, conversation, ConversationSummary.titleOf(content));
+                    store.remember(ConversationStore.clientListId(owner, client), conversation,
+                            ConversationSummary.titleOf(content));
                 }
             }
         });
@@ -168,9 +178,11 @@ public final class ChatSocket {
         if (!(msg.getValue("conversation") instanceof String conversation)) {
             throw new ApiException(ApiError.invalid("history needs a conversation id", "conversation"));
         }
-        store.history(conversation).onComplete(ar -> {
-            if (ar.failed()) {
-                error(null, ChatErrors.of(ar.cause()).code(), ChatErrors.of(ar.cause()).message());
+        store.history(conversation, owner).onComplete(ar -> {
+            if (ar.failed()) { // not_found names the conversation (if it could be one), so the page knows which is gone
+                ApiError e = ChatErrors.of(ar.cause());
+                send(new JsonObject().put("type", "error").put("id", null).put("code", e.code()).put("message", e.message())
+                        .put("conversation", ConversationStore.wellFormedId(conversation) ? conversation : null));
                 return;
             }
             JsonArray messages = new JsonArray();
@@ -187,7 +199,7 @@ public final class ChatSocket {
         if (client == null) {
             throw new ApiException(ApiError.invalid("conversations needs a client id", "client"));
         }
-        store.conversations(client).onComplete(ar -> {
+        store.conversations(ConversationStore.clientListId(owner, client)).onComplete(ar -> {
             if (ar.failed()) {
                 error(null, ChatErrors.of(ar.cause()).code(), ChatErrors.of(ar.cause()).message());
                 return;

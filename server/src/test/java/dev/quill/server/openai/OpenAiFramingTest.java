@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.MemoryConversationStore;
 import dev.quill.server.store.StoreUnavailableException;
+import dev.quill.server.store.StoredConversation;
 import dev.quill.server.store.StoredMessage;
 import dev.quill.server.testing.ServerFixture;
 import io.vertx.core.Future;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The wire format of /v1/chat/completions and /v1/completions, field by field against OpenAI's
@@ -228,7 +230,7 @@ class OpenAiFramingTest {
 
     @Test
     void conversationIdCarriesTheHistoryIntoTheNextTurn() {
-        String conversation = "conv-round-trip";
+        String conversation = http.post("/v1/conversations", new JsonObject()).bodyAsJsonObject().getString("id");
         JsonObject first = http.post("/v1/chat/completions", exactChat("My name is Ada.", 4)
                 .put("conversation_id", conversation)).bodyAsJsonObject();
         JsonObject second = http.post("/v1/chat/completions", exactChat("What is my name?", 4)
@@ -285,6 +287,12 @@ class OpenAiFramingTest {
 
         AnswerFailingStore(Duration idleExpiry) {
             inner = new MemoryConversationStore(idleExpiry, Clock.systemUTC());
+            inner.create(FAILING_CONVERSATION, ConversationStore.NO_OWNER); // as if issued by POST /v1/conversations
+        }
+
+        @Override
+        public Future<Optional<StoredConversation>> conversation(String conversationId) {
+            return inner.conversation(conversationId);
         }
 
         @Override
@@ -293,11 +301,11 @@ class OpenAiFramingTest {
         }
 
         @Override
-        public Future<Void> append(String conversationId, StoredMessage message) {
-            if (conversationId.equals(FAILING_CONVERSATION) && message.role().equals("assistant")) {
+        public Future<Void> append(String conversationId, String owner, List<StoredMessage> messages, boolean create) {
+            if (conversationId.equals(FAILING_CONVERSATION) && messages.stream().anyMatch(m -> m.role().equals("assistant"))) {
                 return Future.failedFuture(new StoreUnavailableException("the store went away", null));
             }
-            return inner.append(conversationId, message);
+            return inner.append(conversationId, owner, messages, create);
         }
 
         @Override

@@ -251,6 +251,80 @@ abstract class ConversationStoreContractTest {
                 })));
     }
 
+    @Test
+    void aConversationIsMadeOnlyWhenAskedAndKeepsItsOwner(VertxTestContext ctx) {
+        String conv = ConversationStore.newConversationId();
+        List<StoredMessage> turn = List.of(message("system", null), message("user", null));
+        failureOf(store.append(conv, "k1", turn, false))
+                .onComplete(ctx.succeeding(e -> ctx.verify(() -> assertThat(e).isInstanceOf(ConversationNotFoundException.class))))
+                .compose(e -> store.conversation(conv))
+                .onComplete(ctx.succeeding(none -> ctx.verify(() -> assertThat(none).as("never made").isEmpty())))
+                .compose(none -> store.create(conv, "k1"))
+                .compose(v -> store.conversation(conv))
+                .onComplete(ctx.succeeding(made -> ctx.verify(() ->
+                        assertThat(made).contains(new StoredConversation("k1", List.of())))))
+                .compose(made -> store.append(conv, "k1", turn, false))
+                .compose(v -> store.conversation(conv))
+                .onComplete(ctx.succeeding(c -> ctx.verify(() -> {
+                    assertThat(c).contains(new StoredConversation("k1", turn));
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void anotherOwnersConversationCanBeNeitherReadNorExtended(VertxTestContext ctx) {
+        String conv = ConversationStore.newConversationId();
+        StoredMessage mine = message("user", null);
+        store.append(conv, "k1", List.of(mine), true)
+                .compose(v -> failureOf(store.append(conv, "k2", List.of(message("assistant", "stop")), true)))
+                .onComplete(ctx.succeeding(e -> ctx.verify(() -> assertThat(e).isInstanceOf(ConversationNotFoundException.class))))
+                .compose(e -> failureOf(store.history(conv, "k2")))
+                .onComplete(ctx.succeeding(e -> ctx.verify(() -> assertThat(e).isInstanceOf(ConversationNotFoundException.class))))
+                .compose(e -> store.history(conv, "k1"))
+                .onComplete(ctx.succeeding(history -> ctx.verify(() -> {
+                    assertThat(history).containsExactly(mine);
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void aTurnsMessagesAreStoredInOrderAndOnceWhenRetried(VertxTestContext ctx) {
+        String conv = ConversationStore.newConversationId();
+        List<StoredMessage> turn = List.of(message("system", null), message("user", null), message("tool", null));
+        store.append(conv, ConversationStore.NO_OWNER, turn, true)
+                .compose(v -> store.append(conv, ConversationStore.NO_OWNER, turn, false))
+                .compose(v -> store.append(conv, ConversationStore.NO_OWNER, turn.subList(1, 2), true))
+                .compose(v -> store.history(conv))
+                .onComplete(ctx.succeeding(history -> ctx.verify(() -> {
+                    assertThat(history).containsExactlyElementsOf(turn);
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void idsOfTheWrongShapeAreNeverStored(VertxTestContext ctx) {
+        List<String> bad = List.of("", "a{b}", "has space", "x".repeat(100_000), "conv:1");
+        Future<Void> chain = Future.succeededFuture();
+        for (String id : bad) {
+            chain = chain.compose(v -> store.append(id, ConversationStore.NO_OWNER, List.of(message("user", null)), true)
+                    .transform(ar -> {
+                        ctx.verify(() -> assertThat(ar.cause()).as("append to '%.20s'", id)
+                                .isInstanceOf(ConversationNotFoundException.class));
+                        return store.conversation(id);
+                    })
+                    .map(c -> {
+                        ctx.verify(() -> assertThat(c).as("conversation '%.20s'", id).isEmpty());
+                        return null;
+                    }));
+        }
+        chain.onComplete(ctx.succeedingThenComplete());
+    }
+
+    /** The failure of a call, or null if it succeeded: for chains that expect a refusal. */
+    static Future<Throwable> failureOf(Future<?> call) {
+        return call.transform(ar -> Future.succeededFuture(ar.failed() ? ar.cause() : null));
+    }
+
     /** Polls a client's list until it is empty or the deadline has passed; returns the last list seen. */
     private static Future<List<ConversationSummary>> awaitConversations(Vertx vertx, ConversationStore s, String client,
                                                                         long deadlineNanos) {

@@ -186,4 +186,33 @@ class RedisConversationStoreTest extends ConversationStoreContractTest {
                     ctx.completeNow();
                 })));
     }
+
+    @Test
+    void theOwnerIsAHashInTheConversationsSlotAndExpiresWithIt(VertxTestContext ctx) {
+        String conv = ConversationStore.newConversationId();
+        String meta = PREFIX + "conv:{" + conv + "}:meta";
+        store.append(conv, "k1", List.of(message("user", null)), true).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+            assertThat(redisStore().metaKey(conv)).isEqualTo(meta);
+            assertThat(redis.hget(meta, "owner")).isEqualTo("k1");
+            assertThat(redis.pttl(meta)).isBetween(1L, LONG_EXPIRY.toMillis());
+            ctx.completeNow();
+        })));
+    }
+
+    /** Stored before owners were recorded: it belongs to no key, so only a key-less server may use it. */
+    @Test
+    void aConversationWithoutAnOwnerBelongsToNoKey(VertxTestContext ctx) {
+        String conv = ConversationStore.newConversationId();
+        StoredMessage old = message("user", null);
+        redis.rpush(redisStore().listKey(conv), RedisConversationStore.encode(old));
+        store.conversation(conv)
+                .onComplete(ctx.succeeding(c -> ctx.verify(() ->
+                        assertThat(c).contains(new StoredConversation(ConversationStore.NO_OWNER, List.of(old))))))
+                .compose(c -> store.append(conv, "k1", List.of(message("assistant", "stop")), true))
+                .onComplete(ctx.failing(e -> ctx.verify(() -> {
+                    assertThat(e).isInstanceOf(ConversationNotFoundException.class);
+                    assertThat(redis.llen(redisStore().listKey(conv))).isEqualTo(1);
+                    ctx.completeNow();
+                })));
+    }
 }

@@ -1,0 +1,90 @@
+package dev.quill.server.chat;
+
+import dev.quill.model.template.ChatMessage;
+import dev.quill.server.store.ConversationNotFoundException;
+import dev.quill.server.store.StoredConversation;
+import dev.quill.server.store.StoredMessage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What to do with one turn of a stored conversation, decided from what the store holds:
+ * generate it (storing the client's messages once the engine has admitted it), generate it again
+ * without storing them twice (a retry of a turn that failed midway), or replay its stored answer
+ * (a retry of a turn that was answered). Also where a stored conversation's rules are enforced:
+ * it is the caller's, and it takes no new {@code system}, {@code developer} or {@code assistant}
+ * turns once it has messages.
+ *
+ * @param history the stored messages the prompt continues: all of them, or for a retried turn
+ *     those before it
+ * @param storeMessages whether the client's messages still have to be stored
+ * @param answer the turn's stored answer, to replay; null when it has to be generated
+ * @param attempt the number of the answer to store (2 or more after answers that were cut off)
+ */
+record TurnPlan(List<StoredMessage> history, boolean storeMessages, StoredMessage answer, int attempt) {
+
+    /** Roles a conversation with messages may be given: the user speaks, tools report. */
+    private static final Set<String> LATER_ROLES = Set.of("user", "tool");
+
+    /** A conversation the store does not hold yet: the turn that makes it. */
+    static TurnPlan fresh() {
+        return new TurnPlan(List.of(), true, null, 1);
+    }
+
+    /**
+     * @throws ConversationNotFoundException when the conversation does not exist or is another's
+     * @throws ApiException invalid_request for roles the conversation may not be given,
+     *     turn_conflict when a stored turn of this id said something else
+     */
+    static TurnPlan of(ChatRequest req, Optional<StoredConversation> stored) {
+        StoredConversation c = stored.filter(found -> found.ownedBy(req.turn().owner()))
+                .orElseThrow(() -> new ConversationNotFoundException(req.conversationId()));
+        List<StoredMessage> all = c.messages();
+        int first = -1;
+        List<StoredMessage> sent = new ArrayList<>();
+        List<StoredMessage> answers = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            StoredMessage m = all.get(i);
+            if (req.turn().owns(m.id())) {
+                first = first < 0 ? i : first;
+                (m.role().equals("assistant") && m.finishReason() != null ? answers : sent).add(m);
+            }
+        }
+        if (first < 0) {
+            checkRoles(req.messages(), all.isEmpty());
+            return new TurnPlan(all, true, null, 1);
+        }
+        if (!sameMessages(sent, req.messages())) {
+            throw new ApiException(ApiError.turnConflict("turn " + req.turn().id()
+                    + " is already stored with other messages; a new message needs a new turn id"));
+        }
+        StoredMessage done = answers.stream().filter(a -> !a.finishReason().equals("cancelled")).findFirst().orElse(null);
+        return new TurnPlan(all.subList(0, first), false, done, answers.size() + 1);
+    }
+
+    private static void checkRoles(List<ChatMessage> messages, boolean creating) {
+        for (ChatMessage m : messages) {
+            boolean setup = m.role().equals("system") || m.role().equals("developer");
+            if (!LATER_ROLES.contains(m.role()) && !(creating && setup)) {
+                throw new ApiException(ApiError.invalid("a stored conversation takes only 'user' and 'tool' messages"
+                        + " (a 'system' or 'developer' one only in its first turn); '" + m.role() + "' is refused",
+                        "messages"));
+            }
+        }
+    }
+
+    private static boolean sameMessages(List<StoredMessage> stored, List<ChatMessage> sent) {
+        if (stored.size() != sent.size()) {
+            return false;
+        }
+        for (int i = 0; i < stored.size(); i++) {
+            if (!stored.get(i).role().equals(sent.get(i).role()) || !stored.get(i).content().equals(sent.get(i).content())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
