@@ -75,7 +75,7 @@ public final class Engine implements AutoCloseable {
         if (prompt.length == 0) {
             throw new EngineError(EngineError.Code.INVALID_REQUEST, "the prompt is empty");
         }
-        int need = prompt.length + request.params().maxTokens();
+        long need = (long) prompt.length + request.params().maxTokens(); // long: max_tokens may be near 2^31
         if (need > decoder.maxLength()) {
             throw new EngineError(EngineError.Code.CONTEXT_LENGTH_EXCEEDED, "the prompt (" + prompt.length
                     + " tokens) plus max_tokens (" + request.params().maxTokens() + ") exceeds the context of "
