@@ -1,12 +1,10 @@
 package dev.quill.server.chat;
 
-import dev.quill.model.LanguageModel;
 import dev.quill.model.engine.Engine;
 import dev.quill.model.engine.GenerationRequest;
 import dev.quill.model.engine.RequestHandle;
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
-import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.StoredMessage;
@@ -14,7 +12,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -30,16 +27,14 @@ public final class ChatService {
 
     private final Vertx vertx;
     private final Engine engine;
-    private final LanguageModel model;
+    private final PromptBuilder prompts;
     private final ConversationStore store;
-    private final int defaultMaxTokens;
 
-    public ChatService(Vertx vertx, Engine engine, LanguageModel model, ConversationStore store, int defaultMaxTokens) {
+    public ChatService(Vertx vertx, Engine engine, PromptBuilder prompts, ConversationStore store) {
         this.vertx = vertx;
         this.engine = engine;
-        this.model = model;
+        this.prompts = prompts;
         this.store = store;
-        this.defaultMaxTokens = defaultMaxTokens;
     }
 
     /** A running generation. */
@@ -47,9 +42,6 @@ public final class ChatService {
         String conversationId();
 
         void cancel();
-    }
-
-    private record Prompt(int[] ids, SamplingParams params) {
     }
 
     /** Starts a generation; fails (on the caller's context) with an {@link ApiException}-mappable error. */
@@ -62,8 +54,11 @@ public final class ChatService {
                 : store.history(conversation);
         return history
                 .compose(h -> storeUserMessages(req).map(v -> h))
-                .compose(h -> vertx.executeBlocking(() -> buildPrompt(req, h), false))
+                .compose(h -> prompts.build(req, h, client::clientGone))
                 .map(prompt -> {
+                    if (client.clientGone()) {
+                        throw PromptBuilder.cancelled(); // left during the hop back: nothing reaches the engine
+                    }
                     StreamPump pump = new StreamPump(ctx, sink, (reason, usage) -> finished(req, sink, reason, usage));
                     RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump));
                     sink.onStart(conversation, prompt.ids().length);
@@ -111,44 +106,5 @@ public final class ChatService {
         store.append(req.conversationId(), answer)
                 .onSuccess(v -> sink.onDone(reason, usage))
                 .onFailure(e -> sink.onError(ChatErrors.of(e)));
-    }
-
-    /** Runs on a worker thread: templating and tokenizing are CPU work that must not hold the event loop. */
-    private Prompt buildPrompt(ChatRequest req, List<StoredMessage> history) {
-        int max = engine.maxLength();
-        SamplingParams p = req.params();
-        int reserve = req.maxTokensGiven() ? p.maxTokens() : 1;
-        int[] ids;
-        if (req.rawPrompt() != null) {
-            ids = model.encodePrompt(req.rawPrompt());
-        } else {
-            List<ChatMessage> messages = new ArrayList<>();
-            for (StoredMessage m : history) {
-                messages.add(new ChatMessage(m.role(), m.content()));
-            }
-            messages.addAll(req.messages());
-            ids = model.encodeChat(messages, null);
-            // oldest-first trimming: system messages and the newest message always stay
-            while (ids.length + reserve > max && dropOldest(messages)) {
-                ids = model.encodeChat(messages, null);
-            }
-        }
-        if (ids.length + reserve > max) {
-            throw new ApiException(ApiError.contextLength("the prompt (" + ids.length + " tokens)"
-                    + (req.maxTokensGiven() ? " plus max_tokens (" + p.maxTokens() + ")" : "")
-                    + " exceeds the model's context of " + max + " tokens"));
-        }
-        int maxTokens = req.maxTokensGiven() ? p.maxTokens() : Math.min(defaultMaxTokens, max - ids.length);
-        return new Prompt(ids, p.toBuilder().maxTokens(maxTokens).build());
-    }
-
-    private static boolean dropOldest(List<ChatMessage> messages) {
-        for (int i = 0; i < messages.size() - 1; i++) {
-            if (!messages.get(i).role().equals("system")) {
-                messages.remove(i);
-                return true;
-            }
-        }
-        return false;
     }
 }

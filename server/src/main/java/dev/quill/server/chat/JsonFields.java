@@ -1,65 +1,75 @@
-package dev.quill.server.openai;
+package dev.quill.server.chat;
 
-import dev.quill.server.chat.ApiError;
-import dev.quill.server.chat.ApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
 /**
- * Typed reads of a request body's optional fields. An absent field and an explicit JSON null
- * both read as null (OpenAI accepts null for every optional field); a value of another JSON type
- * is a 400 naming the field in {@code param}.
+ * Typed reads of a request's optional fields, the same for an HTTP body and a WebSocket message's
+ * {@code params}. An absent field and an explicit JSON null both read as null (OpenAI accepts
+ * null for every optional field); a value of another JSON type is a 400 naming the field in
+ * {@code param}; an integer is range-checked as the number it was sent as, before any cast.
  */
-final class JsonFields {
+public final class JsonFields {
 
     private final JsonObject body;
 
-    JsonFields(JsonObject body) {
+    public JsonFields(JsonObject body) {
         this.body = body;
     }
 
-    Double number(String name) {
+    public Double number(String name) {
         Object v = body.getValue(name);
         if (v == null) {
             return null;
         }
         if (v instanceof Number n) {
-            return n.doubleValue();
+            return n.doubleValue(); // 1e400 reads as Infinity, which every range then refuses
         }
         throw wrongType(name, "a number", v);
     }
 
-    /** An integer; a JSON number with a fraction, or one beyond 64 bits, is a wrong type. */
-    Long integer(String name) {
+    /**
+     * An integer in {@code [min, max]}. A JSON number with a fraction is a wrong type; one out of
+     * range (1e20, 2^40 for an int, beyond 64 bits) is refused as it was sent, never cast first.
+     */
+    public Long integer(String name, long min, long max) {
         Object v = body.getValue(name);
         if (v == null) {
             return null;
         }
-        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-            return ((Number) v).longValue();
+        if (!(v instanceof Number n)) {
+            throw wrongType(name, "an integer", v);
         }
-        if (v instanceof Number n) {
+        BigDecimal exact = exact(n);
+        if (exact == null || exact.stripTrailingZeros().scale() > 0) {
+            throw wrongType(name, "an integer", v); // 5.0 passes: what JavaScript writes for 5
+        }
+        if (exact.compareTo(BigDecimal.valueOf(min)) < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new ApiException(ApiError.invalid(name + " must be an integer in [" + min + ", " + max
+                    + "], got " + n, name));
+        }
+        return exact.longValueExact();
+    }
+
+    /** The number's exact value; null for NaN and infinities. */
+    private static BigDecimal exact(Number n) {
+        if (n instanceof BigDecimal d) {
+            return d;
+        }
+        if (n instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        if (n instanceof Double || n instanceof Float) {
             double d = n.doubleValue();
-            if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
-                return (long) d; // 5.0: what a JavaScript client writes for 5 once it has done arithmetic
-            }
+            return Double.isFinite(d) ? new BigDecimal(d) : null;
         }
-        throw wrongType(name, "an integer", v);
+        return BigDecimal.valueOf(n.longValue());
     }
 
-    /** An integer that fits Java's int, for counts such as max_tokens. */
-    Integer smallInteger(String name) {
-        Long v = integer(name);
-        if (v == null) {
-            return null;
-        }
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new ApiException(ApiError.invalid(name + " is out of range: " + v, name));
-        }
-        return v.intValue();
-    }
-
-    Boolean bool(String name) {
+    public Boolean bool(String name) {
         Object v = body.getValue(name);
         if (v == null || v instanceof Boolean) {
             return (Boolean) v;
@@ -67,7 +77,7 @@ final class JsonFields {
         throw wrongType(name, "a boolean", v);
     }
 
-    String string(String name) {
+    public String string(String name) {
         Object v = body.getValue(name);
         if (v == null || v instanceof String) {
             return (String) v;
@@ -75,7 +85,7 @@ final class JsonFields {
         throw wrongType(name, "a string", v);
     }
 
-    JsonObject object(String name) {
+    public JsonObject object(String name) {
         Object v = body.getValue(name);
         if (v == null || v instanceof JsonObject) {
             return (JsonObject) v;
@@ -84,15 +94,15 @@ final class JsonFields {
     }
 
     /** The raw value, for fields that take more than one JSON type (stop, prompt, messages). */
-    Object value(String name) {
+    public Object value(String name) {
         return body.getValue(name);
     }
 
-    static ApiException wrongType(String name, String expected, Object got) {
+    public static ApiException wrongType(String name, String expected, Object got) {
         return new ApiException(ApiError.invalid("'" + name + "' must be " + expected + ", got " + typeName(got), name));
     }
 
-    static String typeName(Object v) {
+    public static String typeName(Object v) {
         if (v instanceof JsonObject) {
             return "an object";
         }

@@ -29,13 +29,14 @@ public final class OpenAiHandler {
     private final Duration keepAlive;
     private final OpenAiRequests requests;
 
-    public OpenAiHandler(Vertx vertx, ChatService chat, ServerMetrics metrics, String modelName, Duration keepAlive) {
+    public OpenAiHandler(Vertx vertx, ChatService chat, ServerMetrics metrics, String modelName, Duration keepAlive,
+                         int maxMessages) {
         this.vertx = vertx;
         this.chat = chat;
         this.metrics = metrics;
         this.modelName = modelName;
         this.keepAlive = keepAlive;
-        this.requests = new OpenAiRequests(modelName);
+        this.requests = new OpenAiRequests(modelName, maxMessages);
     }
 
     public void chatCompletions(RoutingContext ctx) {
