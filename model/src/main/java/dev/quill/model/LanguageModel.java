@@ -110,11 +110,15 @@ public final class LanguageModel implements AutoCloseable {
      * @throws TemplateException of kind RAISED for a role that holds a special token's text
      */
     public int[] encodeChat(List<ChatMessage> messages, List<Map<String, Object>> tools) {
+        Set<String> roles = new java.util.HashSet<>(); // a handful of distinct roles, however many messages
         for (ChatMessage m : messages) {
-            String special = tokenizer.addedTokenIn(m.role());
+            roles.add(m.role());
+        }
+        for (String role : roles) {
+            String special = tokenizer.addedTokenIn(role);
             if (special != null) {
                 throw new TemplateException(TemplateException.Kind.RAISED,
-                        "the role '" + m.role() + "' holds the special token " + special + "; a role is markup");
+                        "the role '" + role + "' holds the special token " + special + "; a role is markup");
             }
         }
         return tokenizer.encodeRendered(chatTemplate.render(messages, true, tools));
