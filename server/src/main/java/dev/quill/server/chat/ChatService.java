@@ -57,7 +57,7 @@ public final class ChatService {
                 .compose(h -> prompts.build(req, h, client::clientGone))
                 .map(prompt -> {
                     if (client.clientGone()) {
-                        throw PromptBuilder.cancelled(); // left during the hop back: nothing reaches the engine
+                        throw PromptBuilder.cancelled(); // nothing reaches the engine for a client that has gone
                     }
                     StreamPump pump = new StreamPump(ctx, sink, (reason, usage) -> finished(req, sink, reason, usage));
                     RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump));

@@ -82,17 +82,21 @@ public final class PromptBuilder {
         }
         metrics.promptAccepted();
         return executor.executeBlocking(() -> {
-            boolean cancelled = false;
             try {
                 return buildNow(req, history, gone);
-            } catch (CancellationException e) {
-                cancelled = true;
-                throw cancelled();
             } finally {
-                pending.decrementAndGet();
-                metrics.promptEnded(cancelled);
+                pending.decrementAndGet(); // the worker is free: its queue place goes at once
             }
-        }, false);
+        }, false).transform(ar -> {
+            // Back on the caller's context, in the same turn as the caller's submit: a client that
+            // has gone by now is counted as cancelled here and never reaches the engine.
+            boolean cancelled = gone.getAsBoolean() || ar.cause() instanceof CancellationException;
+            metrics.promptEnded(cancelled);
+            if (cancelled) {
+                return Future.failedFuture(cancelled());
+            }
+            return ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause());
+        });
     }
 
     /** The failure of a build whose client left; no one is there to read it. */

@@ -50,7 +50,7 @@ public final class ServerMetrics {
         promptsPending.incrementAndGet();
     }
 
-    /** A prompt build ended, on a prompt worker: done (a prompt or an error), or cancelled. */
+    /** A prompt build ended (a prompt or an error), or was cancelled because its client left. */
     public void promptEnded(boolean cancelled) {
         promptsPending.decrementAndGet();
         (cancelled ? promptsCancelled : promptsBuilt).increment();
