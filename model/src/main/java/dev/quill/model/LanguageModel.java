@@ -6,7 +6,9 @@ import dev.quill.model.decoder.DecoderOptions;
 import dev.quill.model.generate.GenerationDefaults;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.model.template.ChatTemplate;
+import dev.quill.model.template.TemplateException;
 import dev.quill.model.tokenizer.TextTokenizer;
+import dev.quill.model.tokenizer.TokenBound;
 import dev.quill.model.tokenizer.TokenizerConfig;
 
 import java.nio.file.Files;
@@ -100,9 +102,31 @@ public final class LanguageModel implements AutoCloseable {
         return tokenizer.encodePrompt(text);
     }
 
-    /** Renders the chat template and encodes it; message contents never become special tokens. */
+    /**
+     * Renders the chat template and encodes it; message contents never become special tokens.
+     * Roles are markup to the template (it prints them between its own control tokens), so a
+     * role that holds a special token's text is refused rather than rendered.
+     *
+     * @throws TemplateException of kind RAISED for a role that holds a special token's text
+     */
     public int[] encodeChat(List<ChatMessage> messages, List<Map<String, Object>> tools) {
+        Set<String> roles = new java.util.HashSet<>(); // a handful of distinct roles, however many messages
+        for (ChatMessage m : messages) {
+            roles.add(m.role());
+        }
+        for (String role : roles) {
+            String special = tokenizer.addedTokenIn(role);
+            if (special != null) {
+                throw new TemplateException(TemplateException.Kind.RAISED,
+                        "the role '" + role + "' holds the special token " + special + "; a role is markup");
+            }
+        }
         return tokenizer.encodeRendered(chatTemplate.render(messages, true, tools));
+    }
+
+    /** How few tokens a text may need, known without tokenizing it. */
+    public TokenBound tokenBound() {
+        return tokenizer.bound();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.quill.model.LanguageModel;
 import dev.quill.model.engine.Engine;
 import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ChatService;
+import dev.quill.server.chat.PromptBuilder;
 import dev.quill.server.config.QuillConfig;
 import dev.quill.server.http.Access;
 import dev.quill.server.http.BlockedThreadWatch;
@@ -48,7 +49,9 @@ public final class QuillServer {
         this.engine = engine;
         this.store = store;
         this.access = new Access(config.apiKeys(), config.allowedOrigins());
-        this.chat = new ChatService(vertx, engine, model, store, config.defaultMaxTokens());
+        this.chat = new ChatService(vertx, engine, new PromptBuilder(vertx, model, engine.maxLength(),
+                config.defaultMaxTokens(), new PromptBuilder.Limits(config.maxMessages(), config.promptWorkers(),
+                config.promptQueue()), metrics), store);
         this.modelName = config.modelName();
     }
 
@@ -81,7 +84,8 @@ public final class QuillServer {
         r.get("/metrics").handler(new MetricsHandler(vertx, engine.metrics(), metrics)::handle);
         r.get("/ws").handler(this::upgrade);
         r.get("/v1/models").handler(new ModelsHandler(modelName, engine.maxLength())::handle);
-        OpenAiHandler openAi = new OpenAiHandler(vertx, chat, store, access, metrics, modelName, config.sseKeepAlive());
+        OpenAiHandler openAi = new OpenAiHandler(vertx, chat, store, access, metrics, modelName, config.sseKeepAlive(),
+                config.maxMessages());
         r.post("/v1/chat/completions").handler(openAi::chatCompletions);
         r.post("/v1/completions").handler(openAi::completions);
         r.post("/v1/conversations").handler(openAi::createConversation);

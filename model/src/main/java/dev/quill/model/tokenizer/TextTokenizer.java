@@ -31,22 +31,25 @@ public final class TextTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final Map<String, Integer> addedTokens; // literal text -> id, for special and added tokens
     private final Map<Integer, String> addedById;
+    private final TokenBound bound;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, Map<String, Integer> addedTokens) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, Map<String, Integer> addedTokens, TokenBound bound) {
         this.tokenizer = tokenizer;
         this.addedTokens = addedTokens;
+        this.bound = bound;
         this.addedById = new HashMap<>();
         addedTokens.forEach((text, id) -> addedById.put(id, text));
     }
 
     public static TextTokenizer load(Path dir) {
         Path file = dir.resolve("tokenizer.json");
-        Map<String, Integer> added = addedTokens(file);
+        JsonObject root = parse(file);
+        Map<String, Integer> added = addedTokens(file, root);
         // From a stream, so DJL does not read tokenizer_config.json itself (it cannot parse AddedToken objects).
         try (InputStream in = Files.newInputStream(file)) {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(in, Map.of(
                     "truncation", "false", "padding", "false", "addSpecialTokens", "false"));
-            return new TextTokenizer(t, added);
+            return new TextTokenizer(t, added, TokenBound.of(root));
         } catch (NoSuchFileException e) {
             throw new ModelLoadException(file, "missing file");
         } catch (IOException | RuntimeException e) {
@@ -54,10 +57,21 @@ public final class TextTokenizer implements AutoCloseable {
         }
     }
 
-    private static Map<String, Integer> addedTokens(Path file) {
+    private static JsonObject parse(Path file) {
+        try {
+            return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException(file, "missing file");
+        } catch (IOException e) {
+            throw new ModelLoadException(file, "cannot read: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ModelLoadException(file, "malformed tokenizer.json: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Integer> addedTokens(Path file, JsonObject root) {
         Map<String, Integer> out = new HashMap<>();
         try {
-            JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
             JsonElement list = root.get("added_tokens");
             if (list != null && list.isJsonArray()) {
                 for (JsonElement e : list.getAsJsonArray()) {
@@ -66,13 +80,24 @@ public final class TextTokenizer implements AutoCloseable {
                 }
             }
             return out;
-        } catch (NoSuchFileException e) {
-            throw new ModelLoadException(file, "missing file");
-        } catch (IOException e) {
-            throw new ModelLoadException(file, "cannot read: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new ModelLoadException(file, "malformed tokenizer.json: " + e.getMessage(), e);
         }
+    }
+
+    /** How few tokens a text may need, known without tokenizing it (see {@link TokenBound}). */
+    public TokenBound bound() {
+        return bound;
+    }
+
+    /** The first special or added token literal that occurs in {@code text}, or null. */
+    public String addedTokenIn(String text) {
+        for (String literal : addedTokens.keySet()) {
+            if (text.contains(literal)) {
+                return literal;
+            }
+        }
+        return null;
     }
 
     /** Encodes template text: special-token literals become their special ids. */
@@ -114,10 +139,13 @@ public final class TextTokenizer implements AutoCloseable {
      * after its first character and so stays plain text.
      */
     public int[] encodeRendered(String text, List<int[]> contentRanges) {
+        // One scan of the text per literal, each hit looked up among the ranges: linear in the
+        // prompt, where searching from every range's start was quadratic in the message count.
+        List<int[]> ranges = merged(contentRanges);
         java.util.TreeSet<Integer> cuts = new java.util.TreeSet<>();
-        for (int[] range : contentRanges) {
-            for (String literal : addedTokens.keySet()) {
-                for (int i = text.indexOf(literal, range[0]); i >= 0 && i < range[1]; i = text.indexOf(literal, i + 1)) {
+        for (String literal : addedTokens.keySet()) {
+            for (int i = text.indexOf(literal); i >= 0; i = text.indexOf(literal, i + 1)) {
+                if (insideAny(ranges, i)) {
                     cuts.add(i + 1);
                 }
             }
@@ -149,6 +177,37 @@ public final class TextTokenizer implements AutoCloseable {
     /** Whether an id is a special/added token (these never reach the output text). */
     public boolean isAddedToken(int id) {
         return addedById.containsKey(id);
+    }
+
+    /** The ranges sorted by start, overlapping or touching ones merged. */
+    private static List<int[]> merged(List<int[]> ranges) {
+        List<int[]> sorted = new ArrayList<>(ranges);
+        sorted.sort(java.util.Comparator.comparingInt(r -> r[0]));
+        List<int[]> out = new ArrayList<>();
+        for (int[] r : sorted) {
+            int[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && r[0] <= last[1]) {
+                last[1] = Math.max(last[1], r[1]);
+            } else {
+                out.add(new int[] {r[0], r[1]});
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code at} lies in one of the disjoint ranges, sorted by start. */
+    private static boolean insideAny(List<int[]> ranges, int at) {
+        int lo = 0;
+        int hi = ranges.size(); // ranges [0, lo) start at or before 'at'
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ranges.get(mid)[0] <= at) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo > 0 && ranges.get(lo - 1)[1] > at;
     }
 
     static int[] concat(List<int[]> pieces) {

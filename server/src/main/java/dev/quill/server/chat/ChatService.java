@@ -1,12 +1,10 @@
 package dev.quill.server.chat;
 
-import dev.quill.model.LanguageModel;
 import dev.quill.model.engine.Engine;
 import dev.quill.model.engine.GenerationRequest;
 import dev.quill.model.engine.RequestHandle;
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
-import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.StoredMessage;
@@ -39,18 +37,16 @@ public final class ChatService {
 
     private final Vertx vertx;
     private final Engine engine;
-    private final LanguageModel model;
+    private final PromptBuilder prompts;
     private final ConversationStore store;
-    private final int defaultMaxTokens;
     /** Named turns being answered here, as conversation id / turn id. Any thread. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-    public ChatService(Vertx vertx, Engine engine, LanguageModel model, ConversationStore store, int defaultMaxTokens) {
+    public ChatService(Vertx vertx, Engine engine, PromptBuilder prompts, ConversationStore store) {
         this.vertx = vertx;
         this.engine = engine;
-        this.model = model;
+        this.prompts = prompts;
         this.store = store;
-        this.defaultMaxTokens = defaultMaxTokens;
     }
 
     /** A running generation. */
@@ -58,9 +54,6 @@ public final class ChatService {
         String conversationId();
 
         void cancel();
-    }
-
-    private record Prompt(int[] ids, SamplingParams params) {
     }
 
     /**
@@ -98,8 +91,11 @@ public final class ChatService {
         RecordingSink sink = new RecordingSink(client, ended); // keeps the answer's text for the store
         Context ctx = vertx.getOrCreateContext();
         String conversation = req.conversationId();
-        return vertx.executeBlocking(() -> buildPrompt(req, plan.history()), false)
+        return prompts.build(req, plan.history(), client::clientGone)
                 .compose(prompt -> {
+                    if (client.clientGone()) {
+                        throw PromptBuilder.cancelled(); // nothing reaches the engine for a client that has gone
+                    }
                     StreamPump pump = new StreamPump(ctx, sink, (reason, usage) -> finished(req, plan, sink, reason, usage));
                     RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump));
                     ActiveChat active = new Running(conversation, handle);
@@ -174,44 +170,5 @@ public final class ChatService {
         @Override
         public void cancel() {
         }
-    }
-
-    /** Runs on a worker thread: templating and tokenizing are CPU work that must not hold the event loop. */
-    private Prompt buildPrompt(ChatRequest req, List<StoredMessage> history) {
-        int max = engine.maxLength();
-        SamplingParams p = req.params();
-        int reserve = req.maxTokensGiven() ? p.maxTokens() : 1;
-        int[] ids;
-        if (req.rawPrompt() != null) {
-            ids = model.encodePrompt(req.rawPrompt());
-        } else {
-            List<ChatMessage> messages = new ArrayList<>();
-            for (StoredMessage m : history) {
-                messages.add(new ChatMessage(m.role(), m.content()));
-            }
-            messages.addAll(req.messages());
-            ids = model.encodeChat(messages, null);
-            // oldest-first trimming: system messages and the newest message always stay
-            while (ids.length + reserve > max && dropOldest(messages)) {
-                ids = model.encodeChat(messages, null);
-            }
-        }
-        if (ids.length + reserve > max) {
-            throw new ApiException(ApiError.contextLength("the prompt (" + ids.length + " tokens)"
-                    + (req.maxTokensGiven() ? " plus max_tokens (" + p.maxTokens() + ")" : "")
-                    + " exceeds the model's context of " + max + " tokens"));
-        }
-        int maxTokens = req.maxTokensGiven() ? p.maxTokens() : Math.min(defaultMaxTokens, max - ids.length);
-        return new Prompt(ids, p.toBuilder().maxTokens(maxTokens).build());
-    }
-
-    private static boolean dropOldest(List<ChatMessage> messages) {
-        for (int i = 0; i < messages.size() - 1; i++) {
-            if (!messages.get(i).role().equals("system")) {
-                messages.remove(i);
-                return true;
-            }
-        }
-        return false;
     }
 }

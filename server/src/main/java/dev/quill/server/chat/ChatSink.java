@@ -24,4 +24,12 @@ public interface ChatSink {
 
     /** Calls {@code resume} once when the write queue has drained. */
     void onDrain(Runnable resume);
+
+    /**
+     * True once the client has gone (its connection closed), so work for it may stop. Unlike the
+     * other methods, it is read from any thread: a prompt worker polls it between renders.
+     */
+    default boolean clientGone() {
+        return false;
+    }
 }

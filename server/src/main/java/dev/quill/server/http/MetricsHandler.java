@@ -59,6 +59,16 @@ public final class MetricsHandler {
         counter(b, "quill_websocket_connections_total", "WebSocket connections opened.", server.socketsOpened.sum());
         counter(b, "quill_websocket_messages_total", "WebSocket messages received.", server.socketMessages.sum());
         gauge(b, "quill_active_streams", "Generations streaming to clients.", server.activeStreams.get());
+        gauge(b, "quill_prompt_builds_pending", "Prompt builds queued or running on the prompt workers.",
+                server.promptsPending.get());
+        counter(b, "quill_prompt_builds_total", "Prompt builds finished (a prompt, or an error such as too long).",
+                server.promptsBuilt.sum());
+        counter(b, "quill_prompt_builds_cancelled_total", "Prompt builds stopped because the client left.",
+                server.promptsCancelled.sum());
+        counter(b, "quill_prompt_builds_overloaded_total", "Requests refused (429) because the prompt queue was full.",
+                server.promptsOverloaded.sum());
+        counter(b, "quill_prompt_renders_total", "Chat template renders and tokenizations done to fit prompts.",
+                server.promptRenders.sum());
         MemoryUsage heap = JvmMemory.heap();
         gauge(b, "quill_jvm_heap_used_bytes", "JVM heap in use, garbage included.", heap.getUsed());
         gauge(b, "quill_jvm_heap_committed_bytes", "JVM heap the process has committed (grows up to -Xmx).",

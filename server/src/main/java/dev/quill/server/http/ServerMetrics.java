@@ -14,6 +14,11 @@ public final class ServerMetrics {
     final LongAdder socketMessages = new LongAdder();
     final AtomicLong activeStreams = new AtomicLong();
     final LongAdder eventLoopBlocked = new LongAdder(); // Vert.x blocked-thread warnings about event loops
+    final AtomicLong promptsPending = new AtomicLong(); // prompt builds queued or running
+    final LongAdder promptsBuilt = new LongAdder(); // finished builds, fitted or refused
+    final LongAdder promptsCancelled = new LongAdder();
+    final LongAdder promptsOverloaded = new LongAdder();
+    final LongAdder promptRenders = new LongAdder();
 
     public void request(String route, int status) {
         httpRequests.computeIfAbsent(route + " " + status, k -> new LongAdder()).increment();
@@ -38,6 +43,27 @@ public final class ServerMetrics {
 
     public void streamEnded() {
         activeStreams.decrementAndGet();
+    }
+
+    /** A prompt build was queued. */
+    public void promptAccepted() {
+        promptsPending.incrementAndGet();
+    }
+
+    /** A prompt build ended (a prompt or an error), or was cancelled because its client left. */
+    public void promptEnded(boolean cancelled) {
+        promptsPending.decrementAndGet();
+        (cancelled ? promptsCancelled : promptsBuilt).increment();
+    }
+
+    /** A request was refused because the prompt queue was full. */
+    public void promptOverloaded() {
+        promptsOverloaded.increment();
+    }
+
+    /** One chat template render and tokenization (or one raw prompt's tokenization). */
+    public void promptRendered() {
+        promptRenders.increment();
     }
 
     /** Called on Vert.x's blocked-thread checker thread (see {@link BlockedThreadWatch}). */

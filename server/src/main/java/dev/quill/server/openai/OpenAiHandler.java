@@ -35,7 +35,7 @@ public final class OpenAiHandler {
     private final Access access;
 
     public OpenAiHandler(Vertx vertx, ChatService chat, ConversationStore store, Access access, ServerMetrics metrics,
-                         String modelName, Duration keepAlive) {
+                         String modelName, Duration keepAlive, int maxMessages) {
         this.vertx = vertx;
         this.chat = chat;
         this.store = store;
@@ -43,7 +43,7 @@ public final class OpenAiHandler {
         this.metrics = metrics;
         this.modelName = modelName;
         this.keepAlive = keepAlive;
-        this.requests = new OpenAiRequests(modelName);
+        this.requests = new OpenAiRequests(modelName, maxMessages);
     }
 
     public void chatCompletions(RoutingContext ctx) {

@@ -1,11 +1,13 @@
 package dev.quill.server.openai;
 
-import dev.quill.model.sampling.InvalidSamplingParamException;
-import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ApiException;
 import dev.quill.server.chat.ChatRequest;
+import dev.quill.server.chat.JsonFields;
+import dev.quill.server.chat.Roles;
+import dev.quill.server.chat.SamplingFields;
+import dev.quill.server.chat.WireText;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -14,23 +16,25 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Turns an OpenAI request body into a {@link ChatRequest}, or an {@link ApiException} that says
  * which field is wrong. Unknown fields are ignored, as OpenAI-compatible servers do; a known
- * field of the wrong JSON type is an error. Range checks of the sampling parameters are
- * {@link SamplingParams}'s, so they read the same here as on the WebSocket.
+ * field of the wrong JSON type is an error. Sampling fields are read by {@link SamplingFields},
+ * so they read the same here as on the WebSocket. Every string must be valid Unicode
+ * ({@link WireText}) and every role one of {@link Roles}.
  */
 final class OpenAiRequests {
 
     private static final int MAX_CONVERSATION_ID = 256;
 
     private final String servedModel;
+    private final int maxMessages;
 
-    OpenAiRequests(String servedModel) {
+    OpenAiRequests(String servedModel, int maxMessages) {
         this.servedModel = servedModel;
+        this.maxMessages = maxMessages;
     }
 
     /** The body as a JSON object, or invalid_json. */
@@ -45,6 +49,7 @@ final class OpenAiRequests {
             throw new ApiException(ApiError.invalidJson("the request body is not valid JSON: " + firstLine(e.getMessage())));
         }
         if (value instanceof JsonObject o) {
+            WireText.requireWellFormed(o);
             return o;
         }
         throw new ApiException(ApiError.invalidJson("the request body must be a JSON object, got " + JsonFields.typeName(value)));
@@ -56,8 +61,9 @@ final class OpenAiRequests {
         checkModel(f);
         List<ChatMessage> messages = messages(f.value("messages"));
         String conversation = conversationId(f);
+        SamplingFields.Parsed sampling = SamplingFields.read(f);
         ChatRequest chat = new ChatRequest(ChunkFormat.CHAT.idPrefix + newId(), conversation, messages, null,
-                sampling(f), maxTokens(f) != null);
+                sampling.params(), sampling.maxTokensGiven());
         return new OpenAiRequest(chat, stream(f), includeUsage(f));
     }
 
@@ -66,8 +72,9 @@ final class OpenAiRequests {
         JsonFields f = new JsonFields(body);
         checkModel(f);
         String prompt = prompt(f.value("prompt"));
+        SamplingFields.Parsed sampling = SamplingFields.read(f);
         ChatRequest chat = new ChatRequest(ChunkFormat.TEXT.idPrefix + newId(), null, null, prompt,
-                sampling(f), maxTokens(f) != null);
+                sampling.params(), sampling.maxTokensGiven());
         return new OpenAiRequest(chat, stream(f), includeUsage(f));
     }
 
@@ -101,67 +108,6 @@ final class OpenAiRequests {
         return id;
     }
 
-    /** max_completion_tokens (OpenAI's current name) wins over max_tokens (its older one). */
-    private static Integer maxTokens(JsonFields f) {
-        Integer completion = f.smallInteger("max_completion_tokens");
-        Integer legacy = f.smallInteger("max_tokens");
-        return completion != null ? completion : legacy;
-    }
-
-    private static SamplingParams sampling(JsonFields f) {
-        Integer n = f.smallInteger("n");
-        if (n != null && n != 1) {
-            throw new ApiException(ApiError.invalid("only n=1 is supported, got " + n, "n"));
-        }
-        SamplingParams.Builder b = SamplingParams.builder();
-        Optional.ofNullable(f.number("temperature")).ifPresent(b::temperature);
-        Optional.ofNullable(f.number("top_p")).ifPresent(b::topP);
-        Optional.ofNullable(f.smallInteger("top_k")).ifPresent(k -> b.topK(k == -1 ? 0 : k)); // vLLM's -1 = off
-        Optional.ofNullable(f.number("min_p")).ifPresent(b::minP);
-        Optional.ofNullable(f.number("repetition_penalty")).ifPresent(b::repetitionPenalty);
-        Optional.ofNullable(f.number("presence_penalty")).ifPresent(b::presencePenalty);
-        Optional.ofNullable(f.number("frequency_penalty")).ifPresent(b::frequencyPenalty);
-        Optional.ofNullable(f.integer("seed")).ifPresent(b::seed);
-        Optional.ofNullable(f.bool("ignore_eos")).ifPresent(b::ignoreEos);
-        Optional.ofNullable(maxTokens(f)).ifPresent(b::maxTokens);
-        b.stopStrings(stop(f.value("stop")));
-        try {
-            return b.build();
-        } catch (InvalidSamplingParamException e) {
-            throw new ApiException(samplingError(e, f));
-        }
-    }
-
-    /** The engine names max_tokens; the client may have called it max_completion_tokens. */
-    private static ApiError samplingError(InvalidSamplingParamException e, JsonFields f) {
-        if (e.param().equals("max_tokens") && f.value("max_completion_tokens") != null) {
-            return ApiError.invalid(e.getMessage().replaceFirst("max_tokens", "max_completion_tokens"),
-                    "max_completion_tokens");
-        }
-        return ApiError.invalid(e.getMessage(), e.param());
-    }
-
-    /** A string or an array of strings; null: none. */
-    private static List<String> stop(Object v) {
-        if (v == null) {
-            return List.of();
-        }
-        if (v instanceof String s) {
-            return List.of(s);
-        }
-        if (v instanceof JsonArray a) {
-            List<String> stops = new ArrayList<>(a.size());
-            for (Object s : a) {
-                if (!(s instanceof String str)) {
-                    throw JsonFields.wrongType("stop", "a string or an array of strings", s);
-                }
-                stops.add(str);
-            }
-            return stops;
-        }
-        throw JsonFields.wrongType("stop", "a string or an array of strings", v);
-    }
-
     /** A string, or an array holding exactly one string (one prompt per request, as n is 1). */
     private static String prompt(Object v) {
         if (v instanceof String s) {
@@ -177,7 +123,7 @@ final class OpenAiRequests {
                 + "batches and token-id prompts are not supported", "prompt"));
     }
 
-    private static List<ChatMessage> messages(Object v) {
+    private List<ChatMessage> messages(Object v) {
         if (!(v instanceof JsonArray array)) {
             throw v == null
                     ? new ApiException(ApiError.invalid("'messages' is required", "messages"))
@@ -185,6 +131,10 @@ final class OpenAiRequests {
         }
         if (array.isEmpty()) {
             throw new ApiException(ApiError.invalid("'messages' must contain at least one message", "messages"));
+        }
+        if (array.size() > maxMessages) {
+            throw new ApiException(ApiError.invalid("'messages' holds " + array.size() + " messages; at most "
+                    + maxMessages + " are accepted in one request", "messages"));
         }
         List<ChatMessage> messages = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
@@ -199,6 +149,10 @@ final class OpenAiRequests {
         }
         if (!(m.getValue("role") instanceof String role) || role.isEmpty()) {
             throw invalidMessage(where + " needs a 'role' string");
+        }
+        if (!Roles.allowed(role)) { // a role is template markup: only the known words, never free text
+            throw new ApiException(ApiError.invalid("'" + where + ".role' must be one of " + Roles.NAMES,
+                    where + ".role"));
         }
         return new ChatMessage(role, content(m.getValue("content"), where + ".content"));
     }

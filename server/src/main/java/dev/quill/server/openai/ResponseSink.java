@@ -17,7 +17,7 @@ abstract class ResponseSink implements ChatSink {
     protected final HttpServerResponse response;
     private final ServerMetrics metrics;
     private ActiveChat active;
-    private boolean clientGone;
+    private volatile boolean clientGone; // also read by a prompt worker (clientGone())
     private boolean finished;
 
     ResponseSink(HttpServerResponse response, ServerMetrics metrics) {
@@ -47,6 +47,11 @@ abstract class ResponseSink implements ChatSink {
         if (active != null) {
             active.cancel(); // the engine answers with onDone(CANCELLED), which ends this sink
         }
+    }
+
+    @Override
+    public final boolean clientGone() {
+        return clientGone;
     }
 
     /** Called once the answer is over, however it ended. */

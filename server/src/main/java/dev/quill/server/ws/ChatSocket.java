@@ -10,6 +10,8 @@ import dev.quill.server.chat.ChatErrors;
 import dev.quill.server.chat.ChatRequest;
 import dev.quill.server.chat.ChatService;
 import dev.quill.server.chat.ChatSink;
+import dev.quill.server.chat.SamplingFields;
+import dev.quill.server.chat.WireText;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.ConversationSummary;
@@ -53,7 +55,7 @@ public final class ChatSocket {
     private final Map<String, ChatService.ActiveChat> active = new HashMap<>(); // by client message id
     private final List<Runnable> waitingForDrain = new ArrayList<>();
     private int streams;
-    private boolean closed;
+    private volatile boolean closed; // also read by prompt workers (Sink.clientGone)
 
     public ChatSocket(ServerWebSocket ws, ChatService chat, ConversationStore store, ServerMetrics metrics, Limits limits,
                       String owner) {
@@ -89,8 +91,9 @@ public final class ChatSocket {
             return;
         }
         String type = msg.getValue("type") instanceof String s ? s : null;
-        String id = msg.getValue("id") instanceof String s ? s : null;
+        String id = msg.getValue("id") instanceof String s && WireText.wellFormed(s) ? s : null;
         try {
+            WireText.requireWellFormed(msg); // before anything is stored: Redis would keep '?' for a lone surrogate
             switch (type == null ? "" : type) {
                 case "chat" -> onChat(id, msg);
                 case "cancel" -> onCancel(id);
@@ -131,8 +134,7 @@ public final class ChatSocket {
         if (conv == null) {
             turn = turn.inNewConversation(); // an id issued now: the store makes the conversation for this turn
         }
-        JsonObject rawParams = msg.getValue("params") instanceof JsonObject p ? p : null;
-        SocketParams.Parsed parsed = SocketParams.parse(rawParams, limits.defaultMaxTokens());
+        SamplingFields.Parsed parsed = SocketParams.parse(msg.getValue("params"), limits.defaultMaxTokens());
         List<ChatMessage> messages = new ArrayList<>();
         if (msg.getValue("system") instanceof String system && !system.isBlank()) {
             messages.add(new ChatMessage("system", system));
@@ -296,6 +298,11 @@ public final class ChatSocket {
         @Override
         public boolean writeQueueFull() {
             return !closed && ws.writeQueueFull();
+        }
+
+        @Override
+        public boolean clientGone() {
+            return closed;
         }
 
         @Override
