@@ -107,6 +107,7 @@ public final class Engine implements AutoCloseable {
         Sequence s = new Sequence(ids.incrementAndGet(), prompt, request.params(), request.listener(),
                 new DetokenizingStream(tokenizer, request.params().stopStrings()), eosIds, decoder.maxLength(),
                 this::wake);
+        metrics.requestsSubmitted.increment();
         inbox.add(s);
         metrics.queueDepth.set(queued.get());
         wake();

@@ -16,6 +16,7 @@ public final class EngineMetrics {
     final AtomicLong kvTokenCapacity = new AtomicLong();
     final LongAdder prefixHits = new LongAdder();
     final LongAdder prefixTokensReused = new LongAdder();
+    final LongAdder requestsSubmitted = new LongAdder(); // accepted by submit, whatever became of them
     final LongAdder requestsFinished = new LongAdder();
     final LongAdder requestsFailed = new LongAdder();     // running requests ended by an error of their own
     final LongAdder promptTokens = new LongAdder();
@@ -55,13 +56,13 @@ public final class EngineMetrics {
         return new Snapshot(queueDepth.get(), running.get(), kvTokensInUse.get(), kvTokenCapacity.get(),
                 prefixHits.sum(), prefixTokensReused.sum(), requestsFinished.sum(), promptTokens.sum(),
                 generatedTokens.sum(), promptTokensComputed.sum(), ttftNanosSum.sum(), ttftCount.sum(), itlNanosSum.sum(), itlCount.sum(),
-                steps.sum(), nativeArraysLive.get(), requestsFailed.sum());
+                steps.sum(), nativeArraysLive.get(), requestsFailed.sum(), requestsSubmitted.sum());
     }
 
     /** Point-in-time values; sums and counts are cumulative. */
     public record Snapshot(long queueDepth, long running, long kvTokensInUse, long kvTokenCapacity,
                            long prefixHits, long prefixTokensReused, long requestsFinished, long promptTokens,
                            long generatedTokens, long promptTokensComputed, long ttftNanosSum, long ttftCount, long itlNanosSum, long itlCount,
-                           long steps, long nativeArraysLive, long requestsFailed) {
+                           long steps, long nativeArraysLive, long requestsFailed, long requestsSubmitted) {
     }
 }
