@@ -23,6 +23,7 @@ public final class LoadTestCommand {
                             [--rate R | --concurrency C] [--duration S] [--requests M] [--warmup S]
                             [--prompt-tokens DIST | --dataset FILE] [--max-tokens DIST]
                             [--out result.json] [--report report.html] [--api-key K] [--model NAME]
+                            [--system TEXT] [--verify-history]
                    loadtest --compare a.json b.json [--report compare.html]
               --url URL            the server (default http://127.0.0.1:8080); nothing else is contacted
               --protocol ws|sse    Quill's WebSocket /ws, or OpenAI's streaming /v1/chat/completions (default ws)
@@ -43,6 +44,9 @@ public final class LoadTestCommand {
               --seed N             for prompts, lengths and arrivals (default 0)
               --model NAME         the model field for SSE (default: the first of /v1/models)
               --api-key K          Bearer key for SSE, ?token= for WebSocket
+              --system TEXT        a system prompt sent with each conversation's first turn
+              --verify-history     at the end, read every conversation back (WebSocket history) and check it
+                                   holds exactly what its client sent and received; differences fail the run
               --no-metrics         do not scrape /metrics
               --out FILE           the JSON result (vLLM's metric names)
               --report FILE        a self-contained HTML report with charts
@@ -109,6 +113,11 @@ public final class LoadTestCommand {
             String label = o.out() != null ? label(o.out()) : o.protocol().name().toLowerCase() + " " + o.target().describe();
             HtmlReport.write(List.of(new HtmlReport.Run(label, result)), o.report());
             err.println("loadtest: wrote " + o.report());
+        }
+        if (result.getInteger("history_mismatches", 0) > 0 || result.getInteger("history_unreadable", 0) > 0
+                || result.containsKey("history_error")) {
+            err.println("loadtest: the stored history differs from what the clients sent and received");
+            return 3;
         }
         return result.getInteger("completed") > 0 ? 0 : 1;
     }
