@@ -38,4 +38,9 @@ interface ChatSession {
     default java.util.List<Transcript> transcripts() {
         return java.util.List.of();
     }
+
+    /** With {@code --verify-history}: conversations whose turns were all refused before the server named them. */
+    default int unnamedConversations() {
+        return 0;
+    }
 }

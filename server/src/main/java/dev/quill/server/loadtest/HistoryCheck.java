@@ -32,11 +32,12 @@ final class HistoryCheck {
     private HistoryCheck() {
     }
 
-    static Future<JsonObject> run(Vertx vertx, Target target, List<Transcript> transcripts) {
+    /** @param unnamed conversations already known to have no id (every turn refused before {@code start}) */
+    static Future<JsonObject> run(Vertx vertx, Target target, List<Transcript> transcripts, int unnamed) {
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxConnections(READERS).setMaxMessageSize(MAX_HISTORY_BYTES).setMaxFrameSize(MAX_HISTORY_BYTES));
         ArrayDeque<Transcript> queue = new ArrayDeque<>();
-        int unverifiable = 0;
+        int unverifiable = unnamed;
         for (Transcript t : transcripts) {
             if (t.conversation() != null) {
                 queue.add(t);

@@ -55,6 +55,9 @@ final class LoadTestRun {
         }
     }
 
+    /** How long a session waits after its connection was refused before it tries again. */
+    static final long CONNECT_RETRY_MS = 1000;
+
     private final Vertx vertx;
     private final LoadTestOptions o;
     private final PrintStream progress;
@@ -235,6 +238,15 @@ final class LoadTestRun {
             u.turn = 0;
             u.chat.newConversation();
         }
+        if (!r.ok() && "connect_failed".equals(r.error()) && stopReason == null) {
+            // a server that refuses connections (or died) is not hammered in a tight loop of failures
+            timers.add(vertx.setTimer(CONNECT_RETRY_MS, id -> free(u)));
+        } else {
+            free(u);
+        }
+    }
+
+    private void free(User u) {
         idle.add(u);
         if (stopReason == null) {
             pump();
@@ -299,7 +311,8 @@ final class LoadTestRun {
             progress.println("loadtest: reading back " + users.stream().mapToInt(u -> u.chat.transcripts().size()).sum()
                     + " conversations to verify their stored history");
         }
-        return HistoryCheck.run(vertx, o.target(), users.stream().flatMap(u -> u.chat.transcripts().stream()).toList());
+        return HistoryCheck.run(vertx, o.target(), users.stream().flatMap(u -> u.chat.transcripts().stream()).toList(),
+                users.stream().mapToInt(u -> u.chat.unnamedConversations()).sum());
     }
 
     private void printProgress() {

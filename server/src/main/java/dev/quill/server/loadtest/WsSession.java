@@ -28,6 +28,7 @@ final class WsSession implements ChatSession {
     private Call call; // the turn in flight, or the last one
     private final List<Transcript> transcripts; // --verify-history: every conversation it had; else null
     private Transcript transcript;              // the conversation it is having, when verifying
+    private int unnamed;                        // conversations dropped from transcripts: no turn was started
 
     /** @param verify whether to keep what each turn sent and received ({@link #transcripts}) */
     WsSession(WebSocketClient client, Target target, int index, boolean verify) {
@@ -166,8 +167,17 @@ final class WsSession implements ChatSession {
 
     @Override
     public void newConversation() {
+        if (transcript != null && transcript.conversation() == null) {
+            transcripts.remove(transcripts.size() - 1); // refused before the server named it: nothing to read back
+            unnamed++;
+        }
         conversation = null;
         transcript = null;
+    }
+
+    @Override
+    public int unnamedConversations() {
+        return unnamed;
     }
 
     @Override
