@@ -41,7 +41,7 @@ final class MixedCheck {
             JsonObject r = run.equals("alone") ? baseline : mixed;
             Double bad = r.containsKey("history_checked")
                     ? count(r, "history_mismatches") + count(r, "history_unreadable") : null;
-            criteria.add(atMost("history mismatches (" + run + ")", bad, 0));
+            criteria.add(atMost("history mismatches or unreadable (" + run + ")", bad, 0));
             criteria.add(atLeast("conversations verified (" + run + ")", r.containsKey("history_checked")
                     ? count(r, "history_checked") : null, 1));
         }
@@ -84,6 +84,9 @@ final class MixedCheck {
     }
 
     private static Double ratio(JsonObject mixed, JsonObject baseline, String key) {
+        if (!(count(mixed, "completed") instanceof Double done) || done == 0) {
+            return null; // nothing completed: percentiles of no samples are no reading, not 0
+        }
         Double m = count(mixed, key);
         Double b = count(baseline, key);
         return m == null || b == null || b <= 0 || m.isNaN() || b.isNaN() ? null : m / b;

@@ -32,7 +32,7 @@ class MixedCheckTest {
         assertThat(failed(MixedCheck.check(alone, result(20, 50, 3, 0, 1, 0), null))).containsExactly("failed normal requests");
         assertThat(failed(MixedCheck.check(alone, result(31, 50, 0, 0, 1, 0), null))).containsExactly("p50 TTFT, mixed / alone");
         assertThat(failed(MixedCheck.check(alone, result(20, 76, 0, 0, 1, 0), null))).containsExactly("p99 TTFT, mixed / alone");
-        assertThat(failed(MixedCheck.check(alone, result(20, 50, 0, 2, 1, 0), null))).containsExactly("history mismatches (mixed)");
+        assertThat(failed(MixedCheck.check(alone, result(20, 50, 0, 2, 1, 0), null))).containsExactly("history mismatches or unreadable (mixed)");
         assertThat(failed(MixedCheck.check(alone, result(20, 50, 0, 0, 30, 0), null)))
                 .containsExactly("RSS growth % (first to last window)");
         assertThat(failed(MixedCheck.check(alone, result(20, 50, 0, 0, 1, 2), null)))
@@ -41,10 +41,12 @@ class MixedCheckTest {
 
     @Test
     void aServerThatStoppedAnsweringHasNoReadingsAndFails() {
-        JsonObject dead = new JsonObject().put("completed", 0).put("failed", 40).put("incomplete", 0).put("p50_ttft_ms", Double.NaN);
+        JsonObject dead = new JsonObject().put("completed", 0).put("failed", 40).put("incomplete", 0)
+                .put("p50_ttft_ms", 0.0).put("p99_ttft_ms", 0.0); // no samples: the percentiles read 0
         JsonObject s = MixedCheck.check(result(20, 50, 0, 0, 1, 0), dead, null);
         assertThat(s.getBoolean("pass")).isFalse();
         assertThat(MixedCheck.text(s)).contains("no reading").endsWith("FAIL\n");
+        assertThat(failed(s)).contains("p50 TTFT, mixed / alone", "p99 TTFT, mixed / alone");
     }
 
     private static java.util.List<String> failed(JsonObject summary) {
