@@ -84,7 +84,8 @@ final class MixedCheck {
     }
 
     private static Double ratio(JsonObject mixed, JsonObject baseline, String key) {
-        if (!(count(mixed, "completed") instanceof Double done) || done == 0) {
+        Double done = count(mixed, "completed");
+        if (done == null || done == 0) {
             return null; // nothing completed: percentiles of no samples are no reading, not 0
         }
         Double m = count(mixed, key);
