@@ -41,6 +41,10 @@ public final class Main {
             LoadTestCommand.main(Arrays.copyOfRange(argv, 1, argv.length));
             return;
         }
+        if (argv.length > 0 && argv[0].equals("hostile")) {
+            dev.quill.server.hostile.HostileCommand.main(Arrays.copyOfRange(argv, 1, argv.length));
+            return;
+        }
         if (argv.length > 0 && argv[0].equals("train")) {
             TrainCommand.main(Arrays.copyOfRange(argv, 1, argv.length));
             return;

@@ -8,8 +8,12 @@ import io.vertx.core.Future;
  */
 interface ChatSession {
 
-    /** One user message and how long an answer to ask for. */
-    record Turn(String content, int maxTokens, boolean ignoreEos, Double temperature) {
+    /**
+     * One user message and how long an answer to ask for.
+     *
+     * @param system a system prompt to send with it (a conversation's first turn), or null
+     */
+    record Turn(String system, String content, int maxTokens, boolean ignoreEos, Double temperature) {
     }
 
     /**
@@ -29,4 +33,14 @@ interface ChatSession {
     String model();
 
     Future<Void> close();
+
+    /** With {@code --verify-history}: every conversation it had, as its client saw it; else none. */
+    default java.util.List<Transcript> transcripts() {
+        return java.util.List.of();
+    }
+
+    /** With {@code --verify-history}: conversations whose turns were all refused before the server named them. */
+    default int unnamedConversations() {
+        return 0;
+    }
 }

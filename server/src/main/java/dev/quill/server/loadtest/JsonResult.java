@@ -32,8 +32,12 @@ final class JsonResult {
         List<RequestRecord> measured = run.records().stream().filter(r -> !r.warmup()).toList();
         long lastEnd = measured.stream().mapToLong(RequestRecord::endNanos).max().orElse(run.measureStartNanos());
         double duration = (lastEnd - run.measureStartNanos()) / 1e9;
-        return build(config(o), run.model(), measured, run.records(), duration, run.measureStartNanos(), run.endNanos(),
-                run.serverMetrics())
+        JsonObject j = build(config(o), run.model(), measured, run.records(), duration, run.measureStartNanos(), run.endNanos(),
+                run.serverMetrics());
+        if (run.history() != null) {
+            j.mergeIn(run.history());
+        }
+        return j
                 .put("request_rate", o.schedule() instanceof ArrivalSchedule.Poisson p ? p.ratePerSecond() : null)
                 .put("max_concurrency", o.schedule() instanceof ArrivalSchedule.Closed c ? c.concurrency() : null)
                 .put("stop_reason", run.stopReason())
@@ -177,7 +181,9 @@ final class JsonResult {
                 .put("max_tokens", o.maxTokens().describe())
                 .put("ignore_eos", o.ignoreEos())
                 .put("temperature", o.temperature())
-                .put("seed", o.seed());
+                .put("seed", o.seed())
+                .put("system", o.system())
+                .put("verify_history", o.verifyHistory());
     }
 
     private static JsonArray array(double[] values) {

@@ -23,7 +23,9 @@ public final class LoadTestCommand {
                             [--rate R | --concurrency C] [--duration S] [--requests M] [--warmup S]
                             [--prompt-tokens DIST | --dataset FILE] [--max-tokens DIST]
                             [--out result.json] [--report report.html] [--api-key K] [--model NAME]
+                            [--system TEXT] [--verify-history]
                    loadtest --compare a.json b.json [--report compare.html]
+                   loadtest --mixed-check alone.json mixed.json [--hostile hostile.json] [--out summary.json]
               --url URL            the server (default http://127.0.0.1:8080); nothing else is contacted
               --protocol ws|sse    Quill's WebSocket /ws, or OpenAI's streaming /v1/chat/completions (default ws)
               --sessions N         simulated users, each with a connection and a conversation (default 8,
@@ -43,10 +45,15 @@ public final class LoadTestCommand {
               --seed N             for prompts, lengths and arrivals (default 0)
               --model NAME         the model field for SSE (default: the first of /v1/models)
               --api-key K          Bearer key for SSE, ?token= for WebSocket
+              --system TEXT        a system prompt sent with each conversation's first turn
+              --verify-history     at the end, read every conversation back (WebSocket history) and check it
+                                   holds exactly what its client sent and received; differences fail the run
               --no-metrics         do not scrape /metrics
               --out FILE           the JSON result (vLLM's metric names)
               --report FILE        a self-contained HTML report with charts
               --compare A B        print two result files side by side (and --report them)
+              --mixed-check A M    issue 12's mixed-run criteria, the run alone (A) against it beside
+                                   `quill hostile` (M); exit status 4 when one fails (bench/mixed.sh)
             """;
 
     private LoadTestCommand() {
@@ -55,6 +62,16 @@ public final class LoadTestCommand {
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         List<String> compare = null;
         List<String> rest = new java.util.ArrayList<>(List.of(argv));
+        int mixedAt = rest.indexOf("--mixed-check");
+        if (mixedAt >= 0) {
+            if (mixedAt + 2 >= rest.size()) {
+                err.println("loadtest: --mixed-check needs two result files");
+                return 2;
+            }
+            List<String> files = List.copyOf(rest.subList(mixedAt + 1, mixedAt + 3));
+            rest.subList(mixedAt, mixedAt + 3).clear();
+            return mixedCheck(files, rest, out, err);
+        }
         int at = rest.indexOf("--compare");
         if (at >= 0) {
             if (at + 2 >= rest.size()) {
@@ -110,6 +127,11 @@ public final class LoadTestCommand {
             HtmlReport.write(List.of(new HtmlReport.Run(label, result)), o.report());
             err.println("loadtest: wrote " + o.report());
         }
+        if (result.getInteger("history_mismatches", 0) > 0 || result.getInteger("history_unreadable", 0) > 0
+                || result.containsKey("history_error")) {
+            err.println("loadtest: the stored history differs from what the clients sent and received");
+            return 3;
+        }
         return result.getInteger("completed") > 0 ? 0 : 1;
     }
 
@@ -129,6 +151,22 @@ public final class LoadTestCommand {
             err.println("loadtest: wrote " + report);
         }
         return 0;
+    }
+
+    private static int mixedCheck(List<String> files, List<String> rest, PrintStream out, PrintStream err) {
+        try {
+            Args a = Args.parse(rest.toArray(String[]::new), java.util.Set.of("hostile", "out"), java.util.Set.of());
+            JsonObject hostile = a.has("hostile") ? JsonResult.read(Path.of(a.get("hostile", null))) : null;
+            JsonObject summary = MixedCheck.check(JsonResult.read(Path.of(files.get(0))), JsonResult.read(Path.of(files.get(1))), hostile);
+            out.print(MixedCheck.text(summary));
+            if (a.has("out")) {
+                JsonResult.write(summary, Path.of(a.get("out", null)));
+            }
+            return summary.getBoolean("pass") ? 0 : 4;
+        } catch (IllegalArgumentException | IOException | io.vertx.core.json.DecodeException e) {
+            err.println("loadtest: --mixed-check: " + e.getMessage());
+            return 2;
+        }
     }
 
     private static String label(Path p) {

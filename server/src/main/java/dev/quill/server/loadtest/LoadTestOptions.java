@@ -16,18 +16,21 @@ import java.util.Set;
  * @param warmup requests sent in this first stretch are run but left out of the numbers
  * @param grace how long requests still in flight at the end may take to finish before they are cut
  * @param model the {@code model} field of SSE requests; null: the first of {@code /v1/models}
+ * @param system a system prompt sent with each conversation's first turn, or null
+ * @param verifyHistory at the end, read every conversation back from the server and compare (WebSocket only)
  */
 record LoadTestOptions(Target target, Protocol protocol, int sessions, int turns, ArrivalSchedule schedule,
                               Duration duration, long maxRequests, Duration warmup, Duration grace,
                               PromptSource prompts, Distribution maxTokens, String model, boolean ignoreEos,
-                              Double temperature, long seed, boolean scrapeMetrics, Path out, Path report) {
+                              Double temperature, long seed, boolean scrapeMetrics, Path out, Path report,
+                              String system, boolean verifyHistory) {
 
     public enum Protocol { WS, SSE }
 
     static final Set<String> WITH_VALUE = Set.of("url", "sessions", "turns", "rate", "concurrency", "protocol",
             "duration", "requests", "prompt-tokens", "max-tokens", "dataset", "warmup", "grace", "out", "report",
-            "api-key", "model", "temperature", "seed");
-    static final Set<String> FLAGS = Set.of("respect-eos", "no-metrics", "help");
+            "api-key", "model", "temperature", "seed", "system");
+    static final Set<String> FLAGS = Set.of("respect-eos", "no-metrics", "help", "verify-history");
 
     /** The hard bound on the run's wall time: warm-up, duration, then the grace for the last answers. */
     public Duration wallLimit() {
@@ -52,6 +55,9 @@ record LoadTestOptions(Target target, Protocol protocol, int sessions, int turns
         };
         PromptSource prompts = a.has("dataset") ? PromptSource.dataset(Path.of(a.get("dataset", null)))
                 : PromptSource.generated(Distribution.parse(a.get("prompt-tokens", "128")));
+        if (a.has("verify-history") && protocol != Protocol.WS) {
+            throw new IllegalArgumentException("--verify-history reads the history over the WebSocket: use --protocol ws");
+        }
         Integer requests = a.integer("requests");
         if (requests != null && requests < 0) {
             throw new IllegalArgumentException("--requests must not be negative");
@@ -62,7 +68,7 @@ record LoadTestOptions(Target target, Protocol protocol, int sessions, int turns
                 seconds(a, "warmup", 0, true), seconds(a, "grace", 30, true),
                 prompts, Distribution.parse(a.get("max-tokens", "128")), a.get("model", null), !a.has("respect-eos"),
                 a.number("temperature"), a.integer("seed") == null ? 0 : a.integer("seed"),
-                !a.has("no-metrics"), path(a, "out"), path(a, "report"));
+                !a.has("no-metrics"), path(a, "out"), path(a, "report"), a.get("system", null), a.has("verify-history"));
     }
 
     private static Integer positive(Args a, String name, Integer otherwise) {

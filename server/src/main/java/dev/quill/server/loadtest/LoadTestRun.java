@@ -36,9 +36,10 @@ final class LoadTestRun {
      * @param records every request, warm-up included, in the order they ended
      * @param measureStartNanos the end of the warm-up
      * @param droppedArrivals open-loop arrivals still waiting for a free session when sending stopped
+     * @param history the {@code --verify-history} result ({@link HistoryCheck}), or null without it
      */
     record Outcome(List<RequestRecord> records, long measureStartNanos, long endNanos, JsonObject serverMetrics,
-                   String model, String stopReason, int droppedArrivals) {
+                   String model, String stopReason, int droppedArrivals, JsonObject history) {
     }
 
     /** A session and where it is in its conversation. */
@@ -53,6 +54,9 @@ final class LoadTestRun {
             this.chat = chat;
         }
     }
+
+    /** How long a session waits after its connection was refused before it tries again. */
+    static final long CONNECT_RETRY_MS = 1000;
 
     private final Vertx vertx;
     private final LoadTestOptions o;
@@ -149,7 +153,7 @@ final class LoadTestRun {
         t0 = System.nanoTime();
         for (int i = 0; i < o.sessions(); i++) {
             ChatSession chat = o.protocol() == LoadTestOptions.Protocol.WS
-                    ? new WsSession(wsClient, o.target(), i) : new SseSession(httpClient, o.target(), model);
+                    ? new WsSession(wsClient, o.target(), i, o.verifyHistory()) : new SseSession(httpClient, o.target(), model);
             User u = new User(i, chat);
             users.add(u);
             idle.add(u);
@@ -210,7 +214,8 @@ final class LoadTestRun {
         if (u.turn == 0) {
             u.conversation = conversations++;
         }
-        ChatSession.Turn turn = new ChatSession.Turn(o.prompts().prompt(u.conversation, u.turn, random),
+        ChatSession.Turn turn = new ChatSession.Turn(u.turn == 0 ? o.system() : null,
+                o.prompts().prompt(u.conversation, u.turn, random),
                 o.maxTokens().sample(random), o.ignoreEos(), o.temperature());
         RequestTrace trace = new RequestTrace(u.index, u.conversation, u.turn, warmup, arrival, clock, () -> chunks++);
         inFlight++;
@@ -233,6 +238,15 @@ final class LoadTestRun {
             u.turn = 0;
             u.chat.newConversation();
         }
+        if (!r.ok() && "connect_failed".equals(r.error()) && stopReason == null) {
+            // a server that refuses connections (or died) is not hammered in a tight loop of failures
+            timers.add(vertx.setTimer(CONNECT_RETRY_MS, id -> free(u)));
+        } else {
+            free(u);
+        }
+    }
+
+    private void free(User u) {
         idle.add(u);
         if (stopReason == null) {
             pump();
@@ -278,12 +292,27 @@ final class LoadTestRun {
             progress.println();
         }
         String model = users.stream().map(u -> u.chat.model()).filter(m -> m != null).findFirst().orElse(null);
-        Outcome outcome = new Outcome(List.copyOf(records), warmupEnd, end,
-                scraper == null ? new JsonObject().put("source", (String) null).put("note", "--no-metrics") : scraper.toJson(),
-                model, stopReason, dropped);
+        JsonObject metrics = scraper == null ? new JsonObject().put("source", (String) null).put("note", "--no-metrics")
+                : scraper.toJson();
         Future.all(users.stream().map(u -> u.chat.close()).toList())
                 .eventually(() -> Future.all(wsClient.close(), httpClient.close(), metricsClient.close()))
-                .onComplete(ar -> done.complete(outcome));
+                .transform(ar -> verifyHistory())
+                .onComplete(ar -> done.complete(new Outcome(List.copyOf(records), warmupEnd, end, metrics, model,
+                        stopReason, dropped, ar.succeeded() ? ar.result()
+                                : new JsonObject().put("history_error", String.valueOf(ar.cause())))));
+    }
+
+    /** After the streams are closed, so their last stores have landed: each conversation read back and compared. */
+    private Future<JsonObject> verifyHistory() {
+        if (!o.verifyHistory()) {
+            return Future.succeededFuture(null);
+        }
+        if (progress != null) {
+            progress.println("loadtest: reading back " + users.stream().mapToInt(u -> u.chat.transcripts().size()).sum()
+                    + " conversations to verify their stored history");
+        }
+        return HistoryCheck.run(vertx, o.target(), users.stream().flatMap(u -> u.chat.transcripts().stream()).toList(),
+                users.stream().mapToInt(u -> u.chat.unnamedConversations()).sum());
     }
 
     private void printProgress() {

@@ -70,8 +70,34 @@ final class ResultTable {
             }
         }
         errors(b, r);
+        history(b, r);
         memory(b, r.getJsonObject("server_memory"));
         return b.append("=".repeat(50)).append('\n').toString();
+    }
+
+    /** {@code --verify-history}: how many conversations were read back, and the first differences. */
+    private static void history(StringBuilder b, JsonObject r) {
+        if (r.containsKey("history_error")) {
+            b.append(center("Stored history", '-')).append('\n').append("Not verified: ").append(r.getValue("history_error")).append('\n');
+        }
+        if (!r.containsKey("history_checked")) {
+            return;
+        }
+        b.append(center("Stored history", '-')).append('\n');
+        for (String[] row : new String[][] {{"Conversations verified:", "history_checked"},
+                {"History mismatches:", "history_mismatches"}, {"Histories unreadable:", "history_unreadable"},
+                {"Unverifiable (refused first turn):", "history_unverifiable"}}) {
+            b.append(String.format(Locale.ROOT, "%-40s %s%n", row[0], number(r.getValue(row[1]))));
+        }
+        for (Object o : r.getJsonArray("history_differences", new io.vertx.core.json.JsonArray())) {
+            JsonObject d = (JsonObject) o;
+            b.append("  ").append(d.getString("conversation")).append(": ")
+                    .append(String.join("; ", d.getJsonArray("differences").stream().map(String::valueOf).toList())).append('\n');
+        }
+        for (Object o : r.getJsonArray("history_read_errors", new io.vertx.core.json.JsonArray())) {
+            JsonObject d = (JsonObject) o;
+            b.append("  ").append(d.getString("conversation")).append(": not read: ").append(d.getString("error")).append('\n');
+        }
     }
 
     /** Issue 6's question: did the heap, RSS or live arrays grow, and was an event loop blocked. One line a series. */

@@ -41,12 +41,14 @@ final class SseSession implements ChatSession {
     private final class Call {
         final RequestTrace trace;
         final Promise<RequestRecord> promise = Promise.promise();
+        final JsonObject system; // sent with the conversation's first turn, or null
         final JsonObject user;
         final StringBuilder answer = new StringBuilder();
         HttpClientRequest request;
 
-        Call(RequestTrace trace, JsonObject user) {
+        Call(RequestTrace trace, JsonObject system, JsonObject user) {
             this.trace = trace;
+            this.system = system;
             this.user = user;
         }
 
@@ -70,6 +72,9 @@ final class SseSession implements ChatSession {
                 return;
             }
             if (data.equals("[DONE]")) {
+                if (system != null) {
+                    history.add(system);
+                }
                 history.add(user).add(new JsonObject().put("role", "assistant").put("content", answer.toString()));
                 end(trace.ok());
                 return;
@@ -110,7 +115,13 @@ final class SseSession implements ChatSession {
     @Override
     public Future<RequestRecord> send(Turn turn, RequestTrace trace) {
         JsonObject user = new JsonObject().put("role", "user").put("content", turn.content());
-        JsonObject body = new JsonObject().put("model", model).put("messages", history.copy().add(user))
+        JsonObject system = turn.system() != null && history.isEmpty()
+                ? new JsonObject().put("role", "system").put("content", turn.system()) : null;
+        JsonArray messages = history.copy();
+        if (system != null) {
+            messages.add(system);
+        }
+        JsonObject body = new JsonObject().put("model", model).put("messages", messages.add(user))
                 .put("stream", true).put("stream_options", new JsonObject().put("include_usage", true))
                 .put("max_tokens", turn.maxTokens());
         if (turn.ignoreEos()) {
@@ -119,7 +130,7 @@ final class SseSession implements ChatSession {
         if (turn.temperature() != null) {
             body.put("temperature", turn.temperature());
         }
-        Call c = new Call(trace, user);
+        Call c = new Call(trace, system, user);
         call = c;
         trace.start(); // as vLLM's client: the clock runs from before the request is written
         client.request(target.chatCompletions())

@@ -14,9 +14,9 @@ import java.nio.charset.StandardCharsets;
  * name the server ({@code http://127.0.0.1:8080}) or one of those paths ({@code ws://…/ws},
  * {@code http://…/v1}); nothing else is ever contacted.
  */
-record Target(String host, int port, boolean ssl, String basePath, String apiKey) {
+public record Target(String host, int port, boolean ssl, String basePath, String apiKey) {
 
-    static Target parse(String url, String apiKey) {
+    public static Target parse(String url, String apiKey) {
         URI u;
         try {
             u = URI.create(url);
@@ -43,7 +43,7 @@ record Target(String host, int port, boolean ssl, String basePath, String apiKey
     }
 
     /** The WebSocket chat endpoint; the key goes in {@code ?token=}, as browsers must send it. */
-    WebSocketConnectOptions socket() {
+    public WebSocketConnectOptions socket() {
         String uri = basePath + "/ws";
         if (apiKey != null) {
             uri += "?token=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8);
@@ -51,13 +51,13 @@ record Target(String host, int port, boolean ssl, String basePath, String apiKey
         return new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(ssl).setURI(uri);
     }
 
-    RequestOptions chatCompletions() {
+    public RequestOptions chatCompletions() {
         return request(HttpMethod.POST, "/v1/chat/completions")
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Accept", "text/event-stream");
     }
 
-    RequestOptions models() {
+    public RequestOptions models() {
         return request(HttpMethod.GET, "/v1/models");
     }
 
@@ -66,11 +66,12 @@ record Target(String host, int port, boolean ssl, String basePath, String apiKey
     }
 
     /** For the result file: the URL without the key. */
-    String describe() {
+    public String describe() {
         return (ssl ? "https://" : "http://") + host + ":" + port + basePath;
     }
 
-    private RequestOptions request(HttpMethod method, String path) {
+    /** A request to a path under the server, with the key when there is one. */
+    public RequestOptions request(HttpMethod method, String path) {
         RequestOptions o = new RequestOptions().setMethod(method).setHost(host).setPort(port).setSsl(ssl)
                 .setURI(basePath + path);
         if (apiKey != null) {

@@ -8,6 +8,9 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A user on Quill's WebSocket protocol: one socket, opened on the first turn (and again after a
  * drop), the conversation continued by sending the {@code conversation} id that the server's
@@ -23,23 +26,45 @@ final class WsSession implements ChatSession {
     private String model;
     private int sent;
     private Call call; // the turn in flight, or the last one
+    private final List<Transcript> transcripts; // --verify-history: every conversation it had; else null
+    private Transcript transcript;              // the conversation it is having, when verifying
+    private int unnamed;                        // conversations dropped from transcripts: no turn was started
 
-    WsSession(WebSocketClient client, Target target, int index) {
+    /** @param verify whether to keep what each turn sent and received ({@link #transcripts}) */
+    WsSession(WebSocketClient client, Target target, int index, boolean verify) {
         this.client = client;
         this.target = target;
         this.index = index;
+        this.transcripts = verify ? new ArrayList<>() : null;
     }
 
-    /** One turn, known by its message id: frames of another id (a cut-off turn's) are ignored. */
-    private record Call(String id, RequestTrace trace, Promise<RequestRecord> promise) {
+    /**
+     * One turn, known by its message id: frames of another id (a cut-off turn's) are ignored.
+     *
+     * @param transcript its conversation's transcript, and {@code log} its place in it (null unless verifying)
+     */
+    private record Call(String id, RequestTrace trace, Promise<RequestRecord> promise, Transcript transcript,
+                        Transcript.Turn log) {
         void end(RequestRecord record) {
             promise.tryComplete(record);
+        }
+
+        void fail(String code) {
+            if (log != null) {
+                log.fail(code);
+            }
+            end(trace.fail(code));
         }
     }
 
     @Override
     public Future<RequestRecord> send(Turn turn, RequestTrace trace) {
-        Call c = new Call("s" + index + "-" + (++sent), trace, Promise.promise());
+        if (transcripts != null && transcript == null) { // a new conversation
+            transcript = new Transcript();
+            transcripts.add(transcript);
+        }
+        Call c = new Call("s" + index + "-" + (++sent), trace, Promise.promise(), transcript,
+                transcript == null ? null : transcript.begin(turn.system(), turn.content()));
         call = c;
         JsonObject params = new JsonObject().put("max_tokens", turn.maxTokens());
         if (turn.ignoreEos()) {
@@ -53,16 +78,19 @@ final class WsSession implements ChatSession {
         if (conversation != null) {
             chat.put("conversation", conversation);
         }
+        if (turn.system() != null) {
+            chat.put("system", turn.system());
+        }
         connection().onComplete(ar -> {
             if (trace.finished()) {
                 return; // cut off while connecting
             }
             if (ar.failed()) {
-                c.end(trace.fail(ar.cause() instanceof UpgradeRejectedException r ? "http_" + r.getStatus() : "connect_failed"));
+                c.fail(ar.cause() instanceof UpgradeRejectedException r ? "http_" + r.getStatus() : "connect_failed");
                 return;
             }
             trace.start(); // after the handshake: TTFT measures the answer, not the connection
-            ar.result().writeTextMessage(chat.encode()).onFailure(e -> c.end(trace.fail("connection_closed")));
+            ar.result().writeTextMessage(chat.encode()).onFailure(e -> c.fail("connection_closed"));
         });
         return c.promise().future();
     }
@@ -87,7 +115,7 @@ final class WsSession implements ChatSession {
         try {
             f = new JsonObject(text);
         } catch (DecodeException | ClassCastException e) {
-            c.end(c.trace().fail("invalid_frame"));
+            c.fail("invalid_frame");
             return;
         }
         String id = f.getValue("id") instanceof String s ? s : null;
@@ -98,20 +126,31 @@ final class WsSession implements ChatSession {
             case "start" -> {
                 conversation = f.getString("conversation");
                 model = f.getString("model", model);
+                if (c.log() != null) {
+                    c.log().started = true;
+                    c.transcript().named(conversation);
+                }
             }
             case "delta" -> {
                 if (f.getValue("text") instanceof String t && !t.isEmpty()) {
                     c.trace().chunk();
+                    if (c.log() != null) {
+                        c.log().received.append(t);
+                    }
                 }
             }
             case "done" -> {
                 JsonObject usage = f.getValue("usage") instanceof JsonObject u ? u : new JsonObject();
                 c.trace().usage(usage.getInteger("prompt_tokens", 0), usage.getInteger("completion_tokens", 0),
                         usage.getInteger("cached_tokens", 0));
+                if (c.log() != null) {
+                    c.log().outcome = Transcript.Outcome.OK;
+                    c.log().finishReason = f.getValue("finish_reason") instanceof String r ? r : null;
+                }
                 c.end(c.trace().ok());
             }
             // an error without an id (payload_too_large, ...) can only be about the one turn in flight
-            case "error" -> c.end(c.trace().fail(f.getString("code", "error")));
+            case "error" -> c.fail(f.getValue("code") instanceof String code ? code : "error");
             default -> { }
         }
     }
@@ -122,13 +161,28 @@ final class WsSession implements ChatSession {
         }
         Call c = call;
         if (c != null && !c.trace().finished()) {
-            c.end(c.trace().fail("connection_closed"));
+            c.fail("connection_closed");
         }
     }
 
     @Override
     public void newConversation() {
+        if (transcript != null && transcript.conversation() == null) {
+            transcripts.remove(transcripts.size() - 1); // refused before the server named it: nothing to read back
+            unnamed++;
+        }
         conversation = null;
+        transcript = null;
+    }
+
+    @Override
+    public int unnamedConversations() {
+        return unnamed;
+    }
+
+    @Override
+    public List<Transcript> transcripts() {
+        return transcripts == null ? List.of() : transcripts;
     }
 
     @Override
@@ -136,6 +190,9 @@ final class WsSession implements ChatSession {
         Call c = call;
         if (c == null || c.trace().finished()) {
             return;
+        }
+        if (c.log() != null && c.log().outcome == Transcript.Outcome.PENDING) {
+            c.log().outcome = Transcript.Outcome.CUT;
         }
         c.end(c.trace().cut());
         if (socket != null && socket.succeeded() && c.trace().started()) {

@@ -1,0 +1,59 @@
+package dev.quill.server.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+/** What a stored history must hold for each way a turn can end. */
+class HistoryDiffTest {
+
+    private static HistoryDiff.Stored user(String t) {
+        return new HistoryDiff.Stored("user", t, null);
+    }
+
+    private static HistoryDiff.Stored answer(String t, String finish) {
+        return new HistoryDiff.Stored("assistant", t, finish);
+    }
+
+    private static Transcript finishedThen(Transcript.Outcome last, boolean started, String received) {
+        Transcript t = new Transcript();
+        t.named("conv-1");
+        Transcript.Turn ok = t.begin(null, "hi");
+        ok.started = true;
+        ok.received.append("hello");
+        ok.outcome = Transcript.Outcome.OK;
+        ok.finishReason = "length";
+        Transcript.Turn end = t.begin(null, "more");
+        end.started = started;
+        end.received.append(received);
+        end.outcome = last;
+        return t;
+    }
+
+    @Test
+    void aRefusedTurnMustLeaveNothingStored() {
+        Transcript t = finishedThen(Transcript.Outcome.FAILED, false, "");
+        assertThat(HistoryDiff.compare(t, List.of(user("hi"), answer("hello", "length")))).isEmpty();
+        assertThat(HistoryDiff.compare(t, List.of(user("hi"), answer("hello", "length"), user("more"))))
+                .containsExactly("message 2: extra user \"more\" (4 chars)");
+    }
+
+    @Test
+    void aCutTurnMayHaveAnAnswerThatGoesOnPastWhatStreamed() {
+        Transcript t = finishedThen(Transcript.Outcome.CUT, true, "par");
+        assertThat(HistoryDiff.compare(t, List.of(user("hi"), answer("hello", "length"), user("more"),
+                answer("partial", "cancelled")))).isEmpty();
+        assertThat(HistoryDiff.compare(t, List.of(user("hi"), answer("hello", "length"), user("more")))).isEmpty();
+        assertThat(HistoryDiff.compare(t, List.of(user("hi"), answer("hello", "length")))).hasSize(1);
+    }
+
+    @Test
+    void aFinishedAnswerMustMatchTextAndFinishReasonExactly() {
+        Transcript t = finishedThen(Transcript.Outcome.FAILED, false, "");
+        assertThat(HistoryDiff.compare(t, List.of(user("hi"), answer("hello", "stop"))))
+                .containsExactly("message 1: expected assistant \"hello\" (5 chars) finish length, stored assistant \"hello\" (5 chars) finish stop");
+        assertThat(HistoryDiff.compare(t, List.of(user("hi"), user("hi"), answer("hello", "length")))).hasSize(1);
+    }
+}
