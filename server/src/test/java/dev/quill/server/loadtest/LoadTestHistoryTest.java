@@ -22,6 +22,8 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
@@ -125,17 +127,16 @@ class LoadTestHistoryTest {
     private static ConversationStore tampering(ConversationStore real) {
         return (ConversationStore) Proxy.newProxyInstance(ConversationStore.class.getClassLoader(),
                 new Class<?>[] {ConversationStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("append") && args != null && args.length == 2
-                            && args[1] instanceof StoredMessage m) {
-                        int n = appends.incrementAndGet();
+                    if (method.getName().equals("append") && args != null && args.length == 4
+                            && args[2] instanceof List<?> messages) {
                         BiFunction<Integer, StoredMessage, StoredMessage[]> t = tamper;
-                        if (t != null) {
-                            Future<Void> chain = Future.succeededFuture();
-                            for (StoredMessage stored : t.apply(n, m)) {
-                                chain = chain.compose(v -> real.append((String) args[0], stored));
-                            }
-                            return chain;
+                        List<StoredMessage> stored = new ArrayList<>();
+                        for (Object o : messages) {
+                            StoredMessage m = (StoredMessage) o;
+                            int n = appends.incrementAndGet();
+                            stored.addAll(t == null ? List.of(m) : List.of(t.apply(n, m)));
                         }
+                        args[2] = stored;
                     }
                     try {
                         return method.invoke(real, args);
