@@ -4,6 +4,7 @@ import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ApiException;
 import dev.quill.server.chat.ChatErrors;
 import dev.quill.server.chat.ChatService;
+import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.http.HttpErrors;
 import dev.quill.server.http.ServerMetrics;
 import io.vertx.core.Vertx;
@@ -25,14 +26,17 @@ public final class OpenAiHandler {
     private final Vertx vertx;
     private final ChatService chat;
     private final ServerMetrics metrics;
+    private final LiveStreams live;
     private final String modelName;
     private final Duration keepAlive;
     private final OpenAiRequests requests;
 
-    public OpenAiHandler(Vertx vertx, ChatService chat, ServerMetrics metrics, String modelName, Duration keepAlive) {
+    public OpenAiHandler(Vertx vertx, ChatService chat, ServerMetrics metrics, LiveStreams live, String modelName,
+                         Duration keepAlive) {
         this.vertx = vertx;
         this.chat = chat;
         this.metrics = metrics;
+        this.live = live;
         this.modelName = modelName;
         this.keepAlive = keepAlive;
         this.requests = new OpenAiRequests(modelName);
@@ -69,7 +73,8 @@ public final class OpenAiHandler {
 
     private ResponseSink sink(HttpServerResponse response, OpenAiRequest req, OpenAiResponse shapes) {
         return req.stream()
-                ? new StreamingSink(new SseStream(vertx, response, keepAlive), response, metrics, shapes, req.includeUsage())
+                ? new StreamingSink(new SseStream(vertx, response, keepAlive), response, metrics, live, shapes,
+                        req.includeUsage())
                 : new WholeSink(response, metrics, shapes);
     }
 
