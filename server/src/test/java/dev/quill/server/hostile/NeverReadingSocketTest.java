@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quill.server.chat.ChatService;
 import dev.quill.server.store.StoredMessage;
+import dev.quill.server.testing.RawWebSocket;
 import dev.quill.server.testing.ServerFixture;
 import dev.quill.server.testing.WsClient;
 import io.vertx.core.json.JsonObject;

@@ -2,6 +2,7 @@ package dev.quill.server.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quill.server.testing.RawWebSocket;
 import dev.quill.server.testing.ServerFixture;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

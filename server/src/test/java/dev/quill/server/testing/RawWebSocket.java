@@ -1,4 +1,4 @@
-package dev.quill.server.hostile;
+package dev.quill.server.testing;
 
 import io.vertx.core.json.JsonObject;
 
@@ -17,24 +17,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * not let it: never reading, a frame of any size, a message in any number of fragments. Frames
  * are written masked (RFC 6455 section 5.3) and read one whole message at a time.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
-    static final int TEXT = 0x1;
-    static final int CONTINUATION = 0x0;
-    static final int CLOSE = 0x8;
+    public static final int TEXT = 0x1;
+    public static final int CONTINUATION = 0x0;
+    public static final int CLOSE = 0x8;
 
     /** One message from the server; for a close, {@code code} and the reason as text. */
-    record Message(int opcode, byte[] payload) {
-        String text() {
+    public record Message(int opcode, byte[] payload) {
+        public String text() {
             return new String(opcode == CLOSE && payload.length >= 2 ? java.util.Arrays.copyOfRange(payload, 2, payload.length)
                     : payload, StandardCharsets.UTF_8);
         }
 
-        JsonObject json() {
+        public JsonObject json() {
             return new JsonObject(text());
         }
 
-        int closeCode() {
+        public int closeCode() {
             return opcode == CLOSE && payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
         }
     }
@@ -50,7 +50,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Connects and upgrades; fails unless the server answers 101. */
-    static RawWebSocket connect(int port) throws IOException {
+    public static RawWebSocket connect(int port) throws IOException {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(30_000);
         RawWebSocket ws = new RawWebSocket(s);
@@ -77,12 +77,12 @@ final class RawWebSocket implements AutoCloseable {
         return head.toString(StandardCharsets.US_ASCII);
     }
 
-    void sendJson(JsonObject message) throws IOException {
+    public void sendJson(JsonObject message) throws IOException {
         sendFrame(TEXT, true, message.encode().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes one masked frame. */
-    void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+    public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
         ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
         f.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
@@ -108,7 +108,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Reads the next whole message (continuation frames joined); control frames are returned as they come. */
-    Message read() throws IOException {
+    public Message read() throws IOException {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         int first = -1;
         while (true) {
@@ -139,8 +139,14 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Sends a request and returns the next text message's text. */
+    public String request(JsonObject message) throws IOException {
+        sendJson(message);
+        return read().text();
+    }
+
     /** Reads messages until the close frame, which it returns; fails at end of stream before one. */
-    Message readUntilClose() throws IOException {
+    public Message readUntilClose() throws IOException {
         while (true) {
             Message m = read();
             if (m.opcode() == CLOSE) {
@@ -150,7 +156,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Reads until the server ends the TCP stream; true if it did (rather than the read timing out). */
-    boolean readsToEndOfStream() throws IOException {
+    public boolean readsToEndOfStream() throws IOException {
         InputStream raw = socket.getInputStream();
         byte[] sink = new byte[65536];
         try {
