@@ -189,8 +189,8 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         if (!(msg.getValue("conversation") instanceof String conversation)) {
             throw new ApiException(ApiError.invalid("history needs a conversation id", "conversation"));
         }
-        Integer before = optionalInt(msg, "before", 0);
-        Integer limit = optionalInt(msg, "limit", 1);
+        Integer before = HistoryPage.optionalInt(msg, "before", 0);
+        Integer limit = HistoryPage.optionalInt(msg, "limit", 1);
         JsonObject reply = new JsonObject().put("type", "history").put("conversation", conversation)
                 .put("before", before).put("first", Integer.MAX_VALUE).put("total", Integer.MAX_VALUE)
                 .put("more", false).put("messages", new JsonArray());
@@ -213,19 +213,6 @@ public final class ChatSocket implements LiveStreams.Interruptible {
                 writer.release(); // after the reply, so replies keep the order of the requests
             }
         });
-    }
-
-    /** An optional integer field no smaller than {@code min}; null when absent. */
-    private static Integer optionalInt(JsonObject msg, String key, int min) {
-        Object v = msg.getValue(key);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < min
-                || n.doubleValue() > Integer.MAX_VALUE) {
-            throw new ApiException(ApiError.invalid(key + " must be an integer of at least " + min, key));
-        }
-        return n.intValue();
     }
 
     private void onConversations(JsonObject msg) {
@@ -301,7 +288,7 @@ public final class ChatSocket implements LiveStreams.Interruptible {
     @Override
     public Future<Void> interrupt(ApiError why) {
         if (!closed) {
-            for (String id : active.keySet()) {
+            for (String id : List.copyOf(active.keySet())) { // a send may overflow, which clears active
                 error(id, why.code(), why.message());
             }
             cancelAll();

@@ -1,5 +1,7 @@
 package dev.quill.server.ws;
 
+import dev.quill.server.chat.ApiError;
+import dev.quill.server.chat.ApiException;
 import dev.quill.server.store.StoredMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,6 +52,19 @@ record HistoryPage(int first, int total, JsonArray messages) {
             first--;
         }
         return new HistoryPage(first, all.size(), new JsonArray(List.copyOf(page)));
+    }
+
+    /** An optional integer field no smaller than {@code min}; null when absent. */
+    static Integer optionalInt(JsonObject msg, String key, int min) {
+        Object v = msg.getValue(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < min
+                || n.doubleValue() > Integer.MAX_VALUE) {
+            throw new ApiException(ApiError.invalid(key + " must be an integer of at least " + min, key));
+        }
+        return n.intValue();
     }
 
     private static JsonObject wire(StoredMessage m) {
