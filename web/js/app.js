@@ -26,6 +26,7 @@ const state = {
   view: 0, // counts opened views, so a start that arrives after the user moved on changes nothing
   settings: { ...EMPTY_SETTINGS }, // the open conversation's (or the new chat's draft)
   started: false, // whether the open conversation has messages: its system prompt is then fixed
+  first: 0, // index in the conversation of the oldest message shown (history comes in pages)
   conversations: [], // the server's list, newest first
   chats: new Map(), // chat id -> {id, view, conversation, content, article, text, started}
 };
@@ -46,6 +47,7 @@ function openConversation(id, { push = true } = {}) {
   state.conversation = id;
   state.view++;
   state.started = false;
+  state.first = 0;
   // a new chat keeps the sampling settings of the one before it, but starts without a system prompt
   state.settings = id ? loadSettings(id) : { ...previous, system: '' };
   ui.messages.replaceChildren();
@@ -64,15 +66,58 @@ function requestHistory() {
   if (state.conversation) socket.send({ type: 'history', conversation: state.conversation });
 }
 
-function showHistory(frame) {
-  if (frame.conversation !== state.conversation) return; // the user has moved on
-  ui.messages.replaceChildren();
-  for (const m of frame.messages) {
+/** Asks for the page before the oldest message shown (the server sends history in pages). */
+function requestOlder() {
+  if (state.conversation && state.first > 0) {
+    socket.send({ type: 'history', conversation: state.conversation, before: state.first });
+  }
+}
+
+function historyElements(messages) {
+  const elements = [];
+  for (const m of messages) {
     const article = messageElement(m.role, m.content);
     if (m.role === 'assistant') setFinished(article, m.finish_reason, null, null);
     if (m.role === 'system') showFixedSystemPrompt(m.content);
-    ui.messages.append(article);
+    elements.push(article);
+    if (m.truncated) {
+      const cut = document.createElement('p');
+      cut.className = 'cut';
+      cut.textContent = 'This message is too long to show whole: only its start is shown.';
+      elements.push(cut);
+    }
   }
+  return elements;
+}
+
+/** A button above the oldest message shown, while older ones are on the server. */
+function olderButton(more) {
+  ui.messages.querySelector('.older')?.remove();
+  if (!more) return;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'link older';
+  button.textContent = 'Show older messages';
+  button.addEventListener('click', requestOlder);
+  ui.messages.prepend(button);
+}
+
+function showHistory(frame) {
+  if (frame.conversation !== state.conversation) return; // the user has moved on
+  const first = frame.first ?? 0; // a server without paging sends the whole history
+  if (frame.before != null) {
+    if (frame.before !== state.first) return; // not the page before what is shown now
+    const height = ui.messages.scrollHeight;
+    ui.messages.querySelector('.older')?.remove();
+    ui.messages.prepend(...historyElements(frame.messages));
+    state.first = first;
+    olderButton(frame.more);
+    ui.messages.scrollTop += ui.messages.scrollHeight - height; // keep the reader where they were
+    return;
+  }
+  ui.messages.replaceChildren(...historyElements(frame.messages));
+  state.first = first;
+  olderButton(frame.more);
   state.started = frame.messages.length > 0;
   for (const chat of state.chats.values()) {
     if (chat.conversation === state.conversation) ui.messages.append(chat.article); // still being written

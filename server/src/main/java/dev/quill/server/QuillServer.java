@@ -5,6 +5,7 @@ import dev.quill.model.engine.Engine;
 import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ChatService;
 import dev.quill.server.chat.PromptBuilder;
+import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.config.QuillConfig;
 import dev.quill.server.http.Access;
 import dev.quill.server.http.BlockedThreadWatch;
@@ -37,9 +38,13 @@ public final class QuillServer {
     private final Engine engine;
     private final ConversationStore store;
     private final ServerMetrics metrics = new ServerMetrics();
+    private final LiveStreams live = new LiveStreams(); // what a shutdown must end with a terminal event
     private final Access access;
     private final ChatService chat;
     private final String modelName;
+    /** The longest a shutdown waits for the terminal events of the streams it ends. */
+    private static final long TERMINAL_WAIT_MS = 6_000;
+
     private HttpServer http;
     private volatile boolean draining;
 
@@ -61,7 +66,9 @@ public final class QuillServer {
         QuillServer s = new QuillServer(vertx, config, model, engine, store);
         BlockedThreadWatch.install(vertx, s.metrics);
         HttpServerOptions options = new HttpServerOptions()
-                // twice the limit, so a message just over it gets a typed error instead of a closed socket
+                // Twice the limit, so a message just over it gets a typed error and the socket stays.
+                // Past it Vert.x drops the message and tells ChatSocket, which answers payload_too_large
+                // and closes with 1009 (a larger single frame is refused by Netty's decoder the same way).
                 .setMaxWebSocketFrameSize(2 * config.maxBodyBytes())
                 .setMaxWebSocketMessageSize(2 * config.maxBodyBytes());
         return vertx.createHttpServer(options)
@@ -84,8 +91,8 @@ public final class QuillServer {
         r.get("/metrics").handler(new MetricsHandler(vertx, engine.metrics(), metrics)::handle);
         r.get("/ws").handler(this::upgrade);
         r.get("/v1/models").handler(new ModelsHandler(modelName, engine.maxLength())::handle);
-        OpenAiHandler openAi = new OpenAiHandler(vertx, chat, store, access, metrics, modelName, config.sseKeepAlive(),
-                config.maxMessages());
+        OpenAiHandler openAi = new OpenAiHandler(vertx, chat, store, access, metrics, live, modelName,
+                config.sseKeepAlive(), config.maxMessages());
         r.post("/v1/chat/completions").handler(openAi::chatCompletions);
         r.post("/v1/completions").handler(openAi::completions);
         r.post("/v1/conversations").handler(openAi::createConversation);
@@ -107,9 +114,10 @@ public final class QuillServer {
             return;
         }
         ChatSocket.Limits limits = new ChatSocket.Limits(config.maxBodyBytes(), config.maxStreamsPerSocket(),
-                config.defaultMaxTokens(), modelName);
+                config.defaultMaxTokens(), modelName, config.wsMaxQueuedBytes(), config.wsHistoryBytes());
         ctx.request().toWebSocket()
-                .onSuccess(ws -> new ChatSocket(ws, chat, store, metrics, limits, access.identity(ctx.request())))
+                .onSuccess(ws -> new ChatSocket(vertx, ws, chat, store, metrics, live, limits,
+                        access.identity(ctx.request())))
                 .onFailure(e -> HttpErrors.send(ctx.response(), ApiError.invalid("WebSocket upgrade failed: " + e.getMessage(), null)));
     }
 
@@ -169,13 +177,28 @@ public final class QuillServer {
 
     /**
      * Graceful shutdown: new work is refused, running streams may finish for up to the grace
-     * period, then the listener closes. The engine and store are the caller's to close after.
+     * period; those still running then end with an {@code error} {@code shutting_down} (SSE: an
+     * error chunk and {@code [DONE]}; WebSocket: the frame, then a close with 1001), and the
+     * listener closes. The engine and store are the caller's to close after.
      */
     public Future<Void> close() {
         draining = true;
         Promise<Void> drained = Promise.promise();
         awaitDrained(drained, System.nanoTime() + config.shutdownGrace().toNanos());
-        return drained.future().compose(v -> http == null ? Future.succeededFuture() : http.close());
+        return drained.future()
+                .compose(v -> endLiveStreams())
+                .compose(v -> http == null ? Future.succeededFuture() : http.close());
+    }
+
+    /**
+     * Ends every live stream and socket, waiting for their last frames to go out, but not for a
+     * client that does not read them: a socket cuts itself after {@code SocketWriter.ABORT_AFTER_MS}.
+     */
+    private Future<Void> endLiveStreams() {
+        Promise<Void> ended = Promise.promise();
+        live.interruptAll(ApiError.shuttingDown()).onComplete(ar -> ended.tryComplete());
+        vertx.setTimer(TERMINAL_WAIT_MS, id -> ended.tryComplete());
+        return ended.future();
     }
 
     /**

@@ -11,7 +11,8 @@ public record QuillConfig(
         int slots, long kvBudgetTokens, int maxLength, int maxWaiting, int stepTokenBudget, boolean prefixCache, int defaultMaxTokens,
         String redisUri, String keyPrefix, Duration idleExpiry, Duration storeTimeout,
         List<String> apiKeys, List<String> allowedOrigins,
-        int maxMessages, int promptWorkers, int promptQueue) {
+        int maxMessages, int promptWorkers, int promptQueue,
+        int wsMaxQueuedBytes, int wsHistoryBytes) {
 
     /** Where the bundled demo model lives, relative to the working directory. */
     public static final Path DEMO_MODEL = Path.of("models", "quill-demo");
@@ -31,7 +32,8 @@ public record QuillConfig(
                 s.string("store.redis").trim(), s.string("store.key_prefix"),
                 Duration.ofMinutes(s.integer("store.idle_expiry_minutes")), Duration.ofMillis(s.integer("store.timeout_ms")),
                 s.list("auth.api_keys"), s.list("auth.allowed_origins"),
-                s.integer("server.max_messages"), s.integer("server.prompt_workers"), s.integer("server.prompt_queue"));
+                s.integer("server.max_messages"), s.integer("server.prompt_workers"), s.integer("server.prompt_queue"),
+                s.integer("server.ws_max_queued_bytes"), s.integer("server.ws_history_bytes"));
         if (c.port < 0 || c.port > 65535) {
             throw new IllegalArgumentException("server.port must be in [0, 65535], got " + c.port);
         }
@@ -42,6 +44,10 @@ public record QuillConfig(
         if (c.maxMessages <= 0 || c.promptWorkers <= 0 || c.promptQueue < 0) {
             throw new IllegalArgumentException("server.max_messages and server.prompt_workers must be positive "
                     + "and server.prompt_queue non-negative");
+        }
+        if (c.wsHistoryBytes < 1024 || c.wsMaxQueuedBytes < c.wsHistoryBytes) {
+            throw new IllegalArgumentException("server.ws_history_bytes must be at least 1024 and at most "
+                    + "server.ws_max_queued_bytes, got " + c.wsHistoryBytes + " and " + c.wsMaxQueuedBytes);
         }
         return c;
     }

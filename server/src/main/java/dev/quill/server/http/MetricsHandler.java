@@ -58,6 +58,11 @@ public final class MetricsHandler {
         gauge(b, "quill_websocket_connections", "Open WebSocket connections.", server.openSockets.get());
         counter(b, "quill_websocket_connections_total", "WebSocket connections opened.", server.socketsOpened.sum());
         counter(b, "quill_websocket_messages_total", "WebSocket messages received.", server.socketMessages.sum());
+        gauge(b, "quill_websocket_queued_bytes", "Bytes of WebSocket frames waiting to be written to clients.",
+                server.socketQueuedBytes.get());
+        counter(b, "quill_websocket_overflow_closes_total",
+                "WebSockets closed (1008) because their client let more than server.ws_max_queued_bytes wait.",
+                server.socketsOverflowed.sum());
         gauge(b, "quill_active_streams", "Generations streaming to clients.", server.activeStreams.get());
         gauge(b, "quill_prompt_builds_pending", "Prompt builds queued or running on the prompt workers.",
                 server.promptsPending.get());

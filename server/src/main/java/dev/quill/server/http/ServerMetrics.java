@@ -13,6 +13,8 @@ public final class ServerMetrics {
     final LongAdder socketsOpened = new LongAdder();
     final LongAdder socketMessages = new LongAdder();
     final AtomicLong activeStreams = new AtomicLong();
+    final AtomicLong socketQueuedBytes = new AtomicLong(); // frames handed to sockets, not yet written out
+    final LongAdder socketsOverflowed = new LongAdder();
     final LongAdder eventLoopBlocked = new LongAdder(); // Vert.x blocked-thread warnings about event loops
     final AtomicLong promptsPending = new AtomicLong(); // prompt builds queued or running
     final LongAdder promptsBuilt = new LongAdder(); // finished builds, fitted or refused
@@ -35,6 +37,24 @@ public final class ServerMetrics {
 
     public void socketMessage() {
         socketMessages.increment();
+    }
+
+    /** Bytes given to (positive) or written out by (negative) a WebSocket's write queue. */
+    public void socketQueued(long bytes) {
+        socketQueuedBytes.addAndGet(bytes);
+    }
+
+    /** A socket closed because its client let more than the cap of frames wait. */
+    public void socketOverflowed() {
+        socketsOverflowed.increment();
+    }
+
+    public long socketQueuedBytes() {
+        return socketQueuedBytes.get();
+    }
+
+    public long openSockets() {
+        return openSockets.get();
     }
 
     public void streamStarted() {

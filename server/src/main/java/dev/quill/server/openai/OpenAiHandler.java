@@ -6,6 +6,7 @@ import dev.quill.server.chat.ChatErrors;
 import dev.quill.server.chat.ChatRequest;
 import dev.quill.server.chat.ChatService;
 import dev.quill.server.http.Access;
+import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.http.HttpErrors;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.ConversationStore;
@@ -28,6 +29,7 @@ public final class OpenAiHandler {
     private final Vertx vertx;
     private final ChatService chat;
     private final ServerMetrics metrics;
+    private final LiveStreams live;
     private final String modelName;
     private final Duration keepAlive;
     private final OpenAiRequests requests;
@@ -35,12 +37,13 @@ public final class OpenAiHandler {
     private final Access access;
 
     public OpenAiHandler(Vertx vertx, ChatService chat, ConversationStore store, Access access, ServerMetrics metrics,
-                         String modelName, Duration keepAlive, int maxMessages) {
+                         LiveStreams live, String modelName, Duration keepAlive, int maxMessages) {
         this.vertx = vertx;
         this.chat = chat;
         this.store = store;
         this.access = access;
         this.metrics = metrics;
+        this.live = live;
         this.modelName = modelName;
         this.keepAlive = keepAlive;
         this.requests = new OpenAiRequests(modelName, maxMessages);
@@ -107,7 +110,8 @@ public final class OpenAiHandler {
 
     private ResponseSink sink(HttpServerResponse response, OpenAiRequest req, OpenAiResponse shapes) {
         return req.stream()
-                ? new StreamingSink(new SseStream(vertx, response, keepAlive), response, metrics, shapes, req.includeUsage())
+                ? new StreamingSink(new SseStream(vertx, response, keepAlive), response, metrics, live, shapes,
+                        req.includeUsage())
                 : new WholeSink(response, metrics, shapes);
     }
 

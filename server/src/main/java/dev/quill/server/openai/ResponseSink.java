@@ -26,11 +26,21 @@ abstract class ResponseSink implements ChatSink {
         metrics.streamStarted();
     }
 
-    /** The generation started; cancel it at once if the client left while it was being set up. */
+    /**
+     * The generation started; cancel it at once if the client left while it was being set up, or
+     * the answer already ended (a shutdown interrupted it while the prompt was being built).
+     */
     final void attach(ActiveChat chat) {
         active = chat;
-        if (clientGone && !finished) {
+        if (clientGone || finished) {
             chat.cancel();
+        }
+    }
+
+    /** Cancels the generation, if it started (the engine then ends it with onDone(CANCELLED)). */
+    protected final void cancelGeneration() {
+        if (active != null) {
+            active.cancel();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.quill.server.openai;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -61,19 +62,18 @@ final class SseStream {
         write("data: " + event.encode() + "\n\n");
     }
 
-    /** Writes {@code data: [DONE]} and ends the response. */
-    void done() {
+    /** Writes {@code data: [DONE]} and ends the response; the future completes once it is out. */
+    Future<Void> done() {
         write(DONE);
-        end();
+        return end();
     }
 
     /** Ends the response (if the client is still there) and stops the keep-alive clock. */
-    void end() {
+    Future<Void> end() {
         cancelKeepAlive();
-        if (!gone()) {
-            response.end();
-        }
+        Future<Void> out = gone() ? Future.succeededFuture() : response.end();
         ended = true;
+        return out;
     }
 
     boolean writeQueueFull() {

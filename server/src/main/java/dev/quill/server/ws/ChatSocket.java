@@ -12,10 +12,15 @@ import dev.quill.server.chat.ChatService;
 import dev.quill.server.chat.ChatSink;
 import dev.quill.server.chat.SamplingFields;
 import dev.quill.server.chat.WireText;
+import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.ConversationSummary;
 import dev.quill.server.store.StoredMessage;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -35,13 +40,29 @@ import java.util.regex.Pattern;
  * stream at once, up to a limit. A chat that names its {@code client} (the page's id, kept in its
  * local storage) is remembered in that client's conversation list.
  *
+ * <p>Every frame goes out through one {@link SocketWriter}: a client that does not read its
+ * frames stops being read, and past a cap is closed (1008). A message over twice the frame limit
+ * gets {@code payload_too_large} and a close with 1009. A shutdown whose grace period ran out
+ * ends the chats still running with {@code error shutting_down} and closes with 1001.
+ *
  * <p>Confined to the socket's event loop: every field is touched only there.
  */
-public final class ChatSocket {
+public final class ChatSocket implements LiveStreams.Interruptible {
 
-    /** Settings a socket needs from the server. */
-    public record Limits(int maxFrameBytes, int maxStreams, int defaultMaxTokens, String modelName) {
+    /**
+     * Settings a socket needs from the server.
+     *
+     * @param maxFrameBytes largest message handled; up to twice this gets an error, beyond it a close
+     * @param maxQueuedBytes frames that may wait for a client before its socket is closed
+     * @param historyBytes largest {@code history} frame
+     */
+    public record Limits(int maxFrameBytes, int maxStreams, int defaultMaxTokens, String modelName,
+                         long maxQueuedBytes, int historyBytes) {
     }
+
+    /** Close codes (RFC 6455 section 7.4.1). */
+    static final short GOING_AWAY = 1001;
+    static final short MESSAGE_TOO_BIG = 1009;
 
     /** What a client id may be: it becomes part of store keys, so no braces, spaces or separators. */
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -52,29 +73,28 @@ public final class ChatSocket {
     private final ServerMetrics metrics;
     private final Limits limits;
     private final String owner; // the API key's identity: its conversations and lists are the only ones this socket sees
+    private final SocketWriter writer;
+    private final Runnable leaveLive;
+    private final Promise<Void> gone = Promise.promise();
     private final Map<String, ChatService.ActiveChat> active = new HashMap<>(); // by client message id
-    private final List<Runnable> waitingForDrain = new ArrayList<>();
     private int streams;
     private volatile boolean closed; // also read by prompt workers (Sink.clientGone)
 
-    public ChatSocket(ServerWebSocket ws, ChatService chat, ConversationStore store, ServerMetrics metrics, Limits limits,
-                      String owner) {
+    public ChatSocket(Vertx vertx, ServerWebSocket ws, ChatService chat, ConversationStore store, ServerMetrics metrics,
+                      LiveStreams live, Limits limits, String owner) {
         this.ws = ws;
         this.owner = owner;
         this.chat = chat;
         this.store = store;
         this.metrics = metrics;
         this.limits = limits;
+        this.writer = new SocketWriter(vertx, ws, metrics, limits.maxQueuedBytes(), this::cancelAll);
         metrics.socketOpened();
         ws.textMessageHandler(this::onText);
         ws.binaryMessageHandler(b -> error(null, "binary_not_supported", "send JSON text frames, not binary"));
-        ws.drainHandler(v -> {
-            List<Runnable> resume = new ArrayList<>(waitingForDrain);
-            waitingForDrain.clear();
-            resume.forEach(Runnable::run);
-        });
         ws.closeHandler(v -> onClose());
-        ws.exceptionHandler(e -> { }); // a broken connection ends in closeHandler
+        ws.exceptionHandler(this::onException); // a broken connection ends in closeHandler
+        leaveLive = live.add(this);
     }
 
     private void onText(String text) {
@@ -180,19 +200,31 @@ public final class ChatSocket {
         if (!(msg.getValue("conversation") instanceof String conversation)) {
             throw new ApiException(ApiError.invalid("history needs a conversation id", "conversation"));
         }
+        Integer before = HistoryPage.optionalInt(msg, "before", 0);
+        Integer limit = HistoryPage.optionalInt(msg, "limit", 1);
+        JsonObject reply = new JsonObject().put("type", "history").put("conversation", conversation)
+                .put("before", before).put("first", Integer.MAX_VALUE).put("total", Integer.MAX_VALUE)
+                .put("more", false).put("messages", new JsonArray());
+        long room = limits.historyBytes() - SocketWriter.utf8Length(reply.encode()) + 2; // the messages' "[]" counted by the page
+        if (room < limits.historyBytes() / 2) {
+            throw new ApiException(ApiError.invalid("conversation id too long", "conversation"));
+        }
+        writer.hold(); // one store read at a time per socket: a burst of requests cannot pile up pages
         store.history(conversation, owner).onComplete(ar -> {
-            if (ar.failed()) { // not_found names the conversation (if it could be one), so the page knows which is gone
-                ApiError e = ChatErrors.of(ar.cause());
-                send(new JsonObject().put("type", "error").put("id", null).put("code", e.code()).put("message", e.message())
-                        .put("conversation", ConversationStore.wellFormedId(conversation) ? conversation : null));
-                return;
+            try {
+                if (ar.failed()) { // not_found names the conversation (if it could be one), so the page knows which is gone
+                    ApiError e = ChatErrors.of(ar.cause());
+                    send(new JsonObject().put("type", "error").put("id", null).put("code", e.code()).put("message", e.message())
+                            .put("conversation", ConversationStore.wellFormedId(conversation) ? conversation : null));
+                    return;
+                }
+                HistoryPage page = HistoryPage.of(ar.result(), before == null ? Integer.MAX_VALUE : before,
+                        limit == null ? Integer.MAX_VALUE : limit, room);
+                send(reply.put("first", page.first()).put("total", page.total()).put("more", page.more())
+                        .put("messages", page.messages()));
+            } finally {
+                writer.release(); // after the reply, so replies keep the order of the requests
             }
-            JsonArray messages = new JsonArray();
-            for (StoredMessage m : ar.result()) {
-                messages.add(new JsonObject().put("id", m.id()).put("role", m.role()).put("content", m.content())
-                        .put("finish_reason", m.finishReason()).put("created", m.createdAtMillis()));
-            }
-            send(new JsonObject().put("type", "history").put("conversation", conversation).put("messages", messages));
         });
     }
 
@@ -201,16 +233,21 @@ public final class ChatSocket {
         if (client == null) {
             throw new ApiException(ApiError.invalid("conversations needs a client id", "client"));
         }
+        writer.hold(); // as for history: one store read at a time
         store.conversations(ConversationStore.clientListId(owner, client)).onComplete(ar -> {
-            if (ar.failed()) {
-                error(null, ChatErrors.of(ar.cause()).code(), ChatErrors.of(ar.cause()).message());
-                return;
+            try {
+                if (ar.failed()) {
+                    error(null, ChatErrors.of(ar.cause()).code(), ChatErrors.of(ar.cause()).message());
+                    return;
+                }
+                JsonArray items = new JsonArray(); // at most CONVERSATIONS_PER_CLIENT short entries
+                for (ConversationSummary c : ar.result()) {
+                    items.add(new JsonObject().put("id", c.id()).put("title", c.title()).put("updated", c.updatedMillis()));
+                }
+                send(new JsonObject().put("type", "conversations").put("items", items));
+            } finally {
+                writer.release();
             }
-            JsonArray items = new JsonArray();
-            for (ConversationSummary c : ar.result()) {
-                items.add(new JsonObject().put("id", c.id()).put("title", c.title()).put("updated", c.updatedMillis()));
-            }
-            send(new JsonObject().put("type", "conversations").put("items", items));
         });
     }
 
@@ -229,12 +266,48 @@ public final class ChatSocket {
     private void onClose() {
         closed = true;
         metrics.socketClosed();
+        leaveLive.run();
+        writer.closed();
+        cancelAll(); // a client that leaves cancels its generations
+        gone.tryComplete();
+    }
+
+    /** Cancels every generation; their done(cancelled) still comes and frees the streams. */
+    private void cancelAll() {
         for (ChatService.ActiveChat c : active.values()) {
             if (c != null) {
-                c.cancel(); // a client that leaves cancels its generations
+                c.cancel();
             }
         }
         active.clear();
+    }
+
+    /**
+     * Vert.x drops a message over its limit (twice ours) and only reports it here: a message
+     * split in frames overflows its buffer (IllegalStateException), a single frame over the frame
+     * limit fails Netty's decoder. Either way the client hears why before the socket closes.
+     */
+    private void onException(Throwable e) {
+        boolean tooBig = e instanceof CorruptedWebSocketFrameException c && c.closeStatus().code() == MESSAGE_TOO_BIG
+                || e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
+        if (tooBig && !closed) {
+            error(null, "payload_too_large", "messages are limited to " + limits.maxFrameBytes()
+                    + " bytes; one over twice that closes the connection");
+            writer.close(MESSAGE_TOO_BIG, "message too big");
+        }
+    }
+
+    /** Shutdown: each running chat hears shutting_down, then the socket closes as going away. */
+    @Override
+    public Future<Void> interrupt(ApiError why) {
+        if (!closed) {
+            for (String id : List.copyOf(active.keySet())) { // a send may overflow, which clears active
+                error(id, why.code(), why.message());
+            }
+            cancelAll();
+            writer.close(GOING_AWAY, "server shutting down");
+        }
+        return gone.future();
     }
 
     private void release(String id) {
@@ -248,9 +321,7 @@ public final class ChatSocket {
     }
 
     private void send(JsonObject o) {
-        if (!closed) {
-            ws.writeTextMessage(o.encode());
-        }
+        writer.send(o);
     }
 
     /** One chat's events, written as frames on this socket. */
@@ -297,7 +368,7 @@ public final class ChatSocket {
 
         @Override
         public boolean writeQueueFull() {
-            return !closed && ws.writeQueueFull();
+            return writer.isFull();
         }
 
         @Override
@@ -307,7 +378,7 @@ public final class ChatSocket {
 
         @Override
         public void onDrain(Runnable resume) {
-            waitingForDrain.add(resume);
+            writer.onDrain(resume);
         }
     }
 }
