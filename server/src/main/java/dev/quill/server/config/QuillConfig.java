@@ -10,7 +10,8 @@ public record QuillConfig(
         Path modelPath, String modelName, String device, int threads, int interopThreads,
         int slots, long kvBudgetTokens, int maxLength, int maxWaiting, int stepTokenBudget, boolean prefixCache, int defaultMaxTokens,
         String redisUri, String keyPrefix, Duration idleExpiry, Duration storeTimeout,
-        List<String> apiKeys, List<String> allowedOrigins) {
+        List<String> apiKeys, List<String> allowedOrigins,
+        HttpConfig http) {
 
     /** Where the bundled demo model lives, relative to the working directory. */
     public static final Path DEMO_MODEL = Path.of("models", "quill-demo");
@@ -29,7 +30,8 @@ public record QuillConfig(
                 s.integer("engine.step_token_budget"), s.bool("engine.prefix_cache"), s.integer("engine.default_max_tokens"),
                 s.string("store.redis").trim(), s.string("store.key_prefix"),
                 Duration.ofMinutes(s.integer("store.idle_expiry_minutes")), Duration.ofMillis(s.integer("store.timeout_ms")),
-                s.list("auth.api_keys"), s.list("auth.allowed_origins"));
+                s.list("auth.api_keys"), s.list("auth.allowed_origins"),
+                HttpConfig.from(s));
         if (c.port < 0 || c.port > 65535) {
             throw new IllegalArgumentException("server.port must be in [0, 65535], got " + c.port);
         }
