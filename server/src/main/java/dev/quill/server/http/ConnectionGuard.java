@@ -144,8 +144,12 @@ final class ConnectionGuard {
 
     private void requestArrived() {
         requestsRead++;
-        stop();
-        phase = Phase.IN_FLIGHT;
+        if (responsesDone >= requestsRead) {
+            arm(Phase.IDLE); // answered on its head already (a GET, an early refusal)
+        } else {
+            stop();
+            phase = Phase.IN_FLIGHT;
+        }
     }
 
     private void responseWritten() {
