@@ -9,14 +9,20 @@ import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.config.QuillConfig;
 import dev.quill.server.http.Access;
 import dev.quill.server.http.BlockedThreadWatch;
+import dev.quill.server.http.ConnectionLimits;
+import dev.quill.server.http.CrossSite;
+import dev.quill.server.http.FrontDoor;
 import dev.quill.server.http.HealthHandler;
 import dev.quill.server.http.HttpErrors;
+import dev.quill.server.http.InvalidRequests;
 import dev.quill.server.http.MetricsHandler;
 import dev.quill.server.http.ModelsHandler;
+import dev.quill.server.http.Origins;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.openai.OpenAiHandler;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.ws.ChatSocket;
+import dev.quill.server.ws.SocketKeepAlive;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -39,7 +45,9 @@ public final class QuillServer {
     private final ConversationStore store;
     private final ServerMetrics metrics = new ServerMetrics();
     private final LiveStreams live = new LiveStreams(); // what a shutdown must end with a terminal event
+    private final Origins origins;
     private final Access access;
+    private final CrossSite crossSite;
     private final ChatService chat;
     private final String modelName;
     /** The longest a shutdown waits for the terminal events of the streams it ends. */
@@ -53,7 +61,9 @@ public final class QuillServer {
         this.config = config;
         this.engine = engine;
         this.store = store;
-        this.access = new Access(config.apiKeys(), config.allowedOrigins());
+        this.origins = new Origins(config.http().allowedHosts(), config.allowedOrigins(), config.host());
+        this.access = new Access(config.apiKeys(), origins);
+        this.crossSite = new CrossSite(origins, config.http().corsOrigins());
         this.chat = new ChatService(vertx, engine, new PromptBuilder(vertx, model, engine.maxLength(),
                 config.defaultMaxTokens(), new PromptBuilder.Limits(config.maxMessages(), config.promptWorkers(),
                 config.promptQueue()), metrics), store);
@@ -71,8 +81,12 @@ public final class QuillServer {
                 // and closes with 1009 (a larger single frame is refused by Netty's decoder the same way).
                 .setMaxWebSocketFrameSize(2 * config.maxBodyBytes())
                 .setMaxWebSocketMessageSize(2 * config.maxBodyBytes());
+        // HTTP/1 only: the connection guard and the strict decoder are written for its pipeline
+        options.setHttp2ClearTextEnabled(false);
         return vertx.createHttpServer(options)
-                .requestHandler(s.router())
+                .connectionHandler(new ConnectionLimits(config.http(), options, s.metrics))
+                .invalidRequestHandler(InvalidRequests::handle)
+                .requestHandler(new FrontDoor(s.router(), s.origins, s.access.keyless(), s.metrics))
                 .listen(config.port(), config.host())
                 .map(server -> {
                     s.http = server;
@@ -83,11 +97,18 @@ public final class QuillServer {
     private Router router() {
         Router r = Router.router(vertx);
         r.route().handler(this::count);
+        r.options("/v1/*").handler(crossSite::preflight); // before the key check: a preflight carries no key
         r.route("/v1/*").handler(this::guard);
         r.route("/v1/*").handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()).setHandleFileUploads(false));
         HealthHandler health = new HealthHandler(store, () -> draining);
         r.get("/health/live").handler(health::live);
+        if (config.http().protectReady()) {
+            r.get("/health/ready").handler(this::requireKey);
+        }
         r.get("/health/ready").handler(health::ready);
+        if (config.http().protectMetrics()) {
+            r.get("/metrics").handler(this::requireKey);
+        }
         r.get("/metrics").handler(new MetricsHandler(vertx, engine.metrics(), metrics)::handle);
         r.get("/ws").handler(this::upgrade);
         r.get("/v1/models").handler(new ModelsHandler(modelName, engine.maxLength())::handle);
@@ -116,18 +137,33 @@ public final class QuillServer {
         ChatSocket.Limits limits = new ChatSocket.Limits(config.maxBodyBytes(), config.maxStreamsPerSocket(),
                 config.defaultMaxTokens(), modelName, config.wsMaxQueuedBytes(), config.wsHistoryBytes());
         ctx.request().toWebSocket()
-                .onSuccess(ws -> new ChatSocket(vertx, ws, chat, store, metrics, live, limits,
-                        access.identity(ctx.request())))
+                .onSuccess(ws -> {
+                    new ChatSocket(vertx, ws, chat, store, metrics, live, limits, access.identity(ctx.request()));
+                    SocketKeepAlive.start(vertx, ws, metrics, config.http().idleTimeout());
+                })
                 .onFailure(e -> HttpErrors.send(ctx.response(), ApiError.invalid("WebSocket upgrade failed: " + e.getMessage(), null)));
     }
 
-    /** API keys on every /v1 route; new work refused while shutting down. */
+    /** Cross-site rules and API keys on every /v1 route; new work refused while shutting down. */
     private void guard(RoutingContext ctx) {
-        ApiError denied = access.checkBearer(ctx.request());
+        ApiError denied = crossSite.check(ctx.request());
+        if (denied == null) {
+            denied = access.checkBearer(ctx.request());
+        }
         if (denied != null) {
             HttpErrors.send(ctx.response(), denied);
         } else if (draining && ctx.request().method().name().equals("POST")) {
             HttpErrors.send(ctx.response(), ApiError.shuttingDown());
+        } else {
+            ctx.next();
+        }
+    }
+
+    /** /metrics and /health/ready when the settings say they need the API key. */
+    private void requireKey(RoutingContext ctx) {
+        ApiError denied = access.checkBearer(ctx.request());
+        if (denied != null) {
+            HttpErrors.send(ctx.response(), denied);
         } else {
             ctx.next();
         }

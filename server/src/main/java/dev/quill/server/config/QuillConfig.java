@@ -12,7 +12,7 @@ public record QuillConfig(
         String redisUri, String keyPrefix, Duration idleExpiry, Duration storeTimeout,
         List<String> apiKeys, List<String> allowedOrigins,
         int maxMessages, int promptWorkers, int promptQueue,
-        int wsMaxQueuedBytes, int wsHistoryBytes) {
+        int wsMaxQueuedBytes, int wsHistoryBytes, HttpConfig http) {
 
     /** Where the bundled demo model lives, relative to the working directory. */
     public static final Path DEMO_MODEL = Path.of("models", "quill-demo");
@@ -33,7 +33,7 @@ public record QuillConfig(
                 Duration.ofMinutes(s.integer("store.idle_expiry_minutes")), Duration.ofMillis(s.integer("store.timeout_ms")),
                 s.list("auth.api_keys"), s.list("auth.allowed_origins"),
                 s.integer("server.max_messages"), s.integer("server.prompt_workers"), s.integer("server.prompt_queue"),
-                s.integer("server.ws_max_queued_bytes"), s.integer("server.ws_history_bytes"));
+                s.integer("server.ws_max_queued_bytes"), s.integer("server.ws_history_bytes"), HttpConfig.from(s));
         if (c.port < 0 || c.port > 65535) {
             throw new IllegalArgumentException("server.port must be in [0, 65535], got " + c.port);
         }

@@ -4,22 +4,30 @@ import dev.quill.server.chat.ApiError;
 import dev.quill.server.store.ConversationStore;
 import io.vertx.core.http.HttpServerRequest;
 
-import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** API keys (Bearer on HTTP, ?token= on the WebSocket) and the WebSocket Origin allow-list. */
+/**
+ * API keys (Bearer on HTTP, ?token= on the WebSocket) and the WebSocket's Origin check: a page
+ * may open /ws when its origin is this server's own or allowed ({@link Origins}), judged by the
+ * connection's local address, never by the {@code Host} header the page's name controls.
+ */
 public final class Access {
 
     private final List<String> apiKeys;
-    private final List<String> allowedOrigins;
+    private final Origins origins;
 
-    public Access(List<String> apiKeys, List<String> allowedOrigins) {
+    public Access(List<String> apiKeys, Origins origins) {
         this.apiKeys = List.copyOf(apiKeys);
-        this.allowedOrigins = List.copyOf(allowedOrigins);
+        this.origins = origins;
+    }
+
+    /** Whether no API key is configured (then the Host check stands in for the key). */
+    public boolean keyless() {
+        return apiKeys.isEmpty();
     }
 
     /** Null when the HTTP request may proceed, else why not. */
@@ -60,26 +68,13 @@ public final class Access {
     /** Null when the WebSocket upgrade may proceed, else why not. */
     public ApiError checkSocket(HttpServerRequest req) {
         String origin = req.getHeader("Origin");
-        if (origin != null && !originAllowed(origin, req.authority() == null ? null : req.authority().toString())) {
+        if (origin != null && !origins.originAllowed(origin, req.localAddress())) {
             return ApiError.forbiddenOrigin(origin);
         }
         if (!apiKeys.isEmpty() && !known(req.getParam("token"))) {
             return ApiError.unauthorized();
         }
         return null;
-    }
-
-    private boolean originAllowed(String origin, String host) {
-        if (allowedOrigins.contains(origin)) {
-            return true;
-        }
-        try {
-            URI u = URI.create(origin);
-            String originHost = u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
-            return host != null && host.equalsIgnoreCase(originHost); // pages Quill serves itself
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private boolean known(String key) {

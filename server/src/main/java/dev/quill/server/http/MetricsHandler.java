@@ -55,6 +55,11 @@ public final class MetricsHandler {
             b.append("quill_http_requests_total{route=\"").append(parts[0]).append("\",status=\"").append(parts[1])
                     .append("\"} ").append(r.getValue().sum()).append('\n');
         }
+        gauge(b, "quill_http_connections", "Open TCP connections (HTTP, SSE and WebSocket).", server.openConnections.get());
+        labelled(b, "quill_http_connections_refused_total", "Connections closed at once because a limit was reached.",
+                "reason", server.connectionsRefused());
+        labelled(b, "quill_http_connections_timed_out_total", "Connections closed for idling or sending too slowly.",
+                "phase", server.connectionsTimedOut());
         gauge(b, "quill_websocket_connections", "Open WebSocket connections.", server.openSockets.get());
         counter(b, "quill_websocket_connections_total", "WebSocket connections opened.", server.socketsOpened.sum());
         counter(b, "quill_websocket_messages_total", "WebSocket messages received.", server.socketMessages.sum());
@@ -97,6 +102,16 @@ public final class MetricsHandler {
     private static void gauge(StringBuilder b, String name, String help, long v) {
         b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n")
                 .append(name).append(' ').append(v).append('\n');
+    }
+
+    /** A counter with one label; its series appear once they are first counted. */
+    private static void labelled(StringBuilder b, String name, String help, String label,
+                                 Map<String, java.util.concurrent.atomic.LongAdder> values) {
+        b.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" counter\n");
+        for (Map.Entry<String, java.util.concurrent.atomic.LongAdder> v : new TreeMap<>(values).entrySet()) {
+            b.append(name).append('{').append(label).append("=\"").append(v.getKey()).append("\"} ")
+                    .append(v.getValue().sum()).append('\n');
+        }
     }
 
     private static void counter(StringBuilder b, String name, String help, long v) {

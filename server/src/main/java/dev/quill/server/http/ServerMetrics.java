@@ -21,6 +21,9 @@ public final class ServerMetrics {
     final LongAdder promptsCancelled = new LongAdder();
     final LongAdder promptsOverloaded = new LongAdder();
     final LongAdder promptRenders = new LongAdder();
+    final AtomicLong openConnections = new AtomicLong();
+    private final Map<String, LongAdder> connectionsRefused = new ConcurrentHashMap<>(); // reason -> count
+    private final Map<String, LongAdder> connectionsTimedOut = new ConcurrentHashMap<>(); // phase -> count
 
     public void request(String route, int status) {
         httpRequests.computeIfAbsent(route + " " + status, k -> new LongAdder()).increment();
@@ -91,11 +94,37 @@ public final class ServerMetrics {
         eventLoopBlocked.increment();
     }
 
+    public void connectionOpened() {
+        openConnections.incrementAndGet();
+    }
+
+    public void connectionClosed() {
+        openConnections.decrementAndGet();
+    }
+
+    /** A connection closed at once because a limit was reached ("total", "per_address"). */
+    public void connectionRefused(String reason) {
+        connectionsRefused.computeIfAbsent(reason, k -> new LongAdder()).increment();
+    }
+
+    /** A connection closed for taking too long ("request_read", "idle", "websocket_ping"). */
+    public void connectionTimedOut(String phase) {
+        connectionsTimedOut.computeIfAbsent(phase, k -> new LongAdder()).increment();
+    }
+
     public long activeStreams() {
         return activeStreams.get();
     }
 
     Map<String, LongAdder> httpRequests() {
         return httpRequests;
+    }
+
+    Map<String, LongAdder> connectionsRefused() {
+        return connectionsRefused;
+    }
+
+    Map<String, LongAdder> connectionsTimedOut() {
+        return connectionsTimedOut;
     }
 }

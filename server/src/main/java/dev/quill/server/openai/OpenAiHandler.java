@@ -12,6 +12,7 @@ import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.ConversationStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -25,6 +26,18 @@ import java.util.function.Function;
  * ({@link WholeSink}). Runs on the event loop and never blocks it.
  */
 public final class OpenAiHandler {
+
+    /**
+     * An SSE stream is a body of unknown length, which HTTP/1.0 can only send by closing the
+     * connection at its end: Vert.x's response has no such mode (it refuses to write a body with
+     * neither a length nor chunked encoding), and a second, hand-written HTTP writer is not worth
+     * it for a client that can ask again over HTTP/1.1 or without {@code stream}. The usual
+     * HTTP/1.0 client is nginx's default upstream protocol, whose own SSE advice is
+     * {@code proxy_http_version 1.1}.
+     */
+    static final ApiError STREAM_NEEDS_HTTP_1_1 = new ApiError(400, "invalid_request_error", "http_version_not_supported",
+            "stream: true needs HTTP/1.1 (chunked transfer encoding); send the request over HTTP/1.1 "
+                    + "(behind nginx: proxy_http_version 1.1) or with stream: false", "stream");
 
     private final Vertx vertx;
     private final ChatService chat;
@@ -83,6 +96,10 @@ public final class OpenAiHandler {
             return;
         }
         OpenAiRequest req = new OpenAiRequest(chatRequest, parsed.stream(), parsed.includeUsage());
+        if (req.stream() && ctx.request().version() == HttpVersion.HTTP_1_0) {
+            HttpErrors.send(ctx.response(), STREAM_NEEDS_HTTP_1_1); // refused before anything is submitted
+            return;
+        }
         OpenAiResponse shapes = new OpenAiResponse(format, req.chat().id(), modelName, req.chat().conversationId(),
                 req.includeUsage());
         ResponseSink sink = sink(ctx.response(), req, shapes);
@@ -91,9 +108,7 @@ public final class OpenAiHandler {
                 sink.clientLeft(); // closed before the response ended
             }
         });
-        chat.start(req.chat(), sink)
-                .onSuccess(sink::attach)
-                .onFailure(e -> sink.onError(promptParam(ChatErrors.of(e), format)));
+        sink.start(chat, req.chat(), e -> promptParam(ChatErrors.of(e), format));
     }
 
     /**

@@ -1,23 +1,39 @@
 package dev.quill.server.openai;
 
+import dev.quill.model.engine.Usage;
+import dev.quill.model.generate.FinishReason;
+import dev.quill.server.chat.ApiError;
+import dev.quill.server.chat.ChatRequest;
+import dev.quill.server.chat.ChatService;
 import dev.quill.server.chat.ChatService.ActiveChat;
 import dev.quill.server.chat.ChatSink;
+import dev.quill.server.http.HttpErrors;
 import dev.quill.server.http.ServerMetrics;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+
+import java.util.function.Function;
 
 /**
  * What both answer styles share: a client that goes away cancels its generation (so its engine
  * slot frees at the next step), whether it leaves before or after the engine took the request,
- * and the server's count of active streams is kept, once in and once out.
+ * and the server's count of active streams is kept, once in and once out. An exception thrown
+ * while answering (a write the transport refuses, say) ends the answer and cancels the
+ * generation too, instead of leaving it running with no one to hear it.
  *
  * <p>Confined to the request's context, like every {@link ChatSink}.
  */
 abstract class ResponseSink implements ChatSink {
 
+    private static final Logger log = LoggerFactory.getLogger(ResponseSink.class);
+
     protected final HttpServerResponse response;
     private final ServerMetrics metrics;
+    private final ChatSink guarded = new Guarded();
     private ActiveChat active;
     private volatile boolean clientGone; // also read by a prompt worker (clientGone())
+    private volatile boolean aborted;
     private boolean finished;
 
     ResponseSink(HttpServerResponse response, ServerMetrics metrics) {
@@ -27,12 +43,23 @@ abstract class ResponseSink implements ChatSink {
     }
 
     /**
-     * The generation started; cancel it at once if the client left while it was being set up, or
-     * the answer already ended (a shutdown interrupted it while the prompt was being built).
+     * Starts the generation with this sink listening through {@link Guarded}, and attaches it
+     * once started; a start that fails is answered with {@code errors}' error.
+     */
+    final void start(ChatService chat, ChatRequest req, Function<Throwable, ApiError> errors) {
+        chat.start(req, guarded)
+                .onSuccess(this::attach)
+                .onFailure(e -> guarded.onError(errors.apply(e)));
+    }
+
+    /**
+     * The generation started; cancel it at once if the client left while it was being set up,
+     * answering failed meanwhile, or the answer already ended (a shutdown interrupted it while
+     * the prompt was being built).
      */
     final void attach(ActiveChat chat) {
         active = chat;
-        if (clientGone || finished) {
+        if (aborted || clientGone || finished) {
             chat.cancel();
         }
     }
@@ -41,6 +68,32 @@ abstract class ResponseSink implements ChatSink {
     protected final void cancelGeneration() {
         if (active != null) {
             active.cancel();
+        }
+    }
+
+    /**
+     * Answering threw: cancel the generation (now, or in {@link #attach} if it is still being
+     * set up), end the answer for the metrics, and close the connection, since what was written
+     * of the response can no longer be trusted to be whole.
+     */
+    private void abort(RuntimeException e) {
+        if (aborted) {
+            return;
+        }
+        aborted = true;
+        log.warn("answering a generation failed; cancelling it", e);
+        if (active != null) {
+            active.cancel();
+        }
+        finished();
+        try {
+            if (response.headWritten()) {
+                response.reset();
+            } else {
+                HttpErrors.send(response, ApiError.internal("the answer could not be written"));
+            }
+        } catch (RuntimeException again) {
+            response.reset();
         }
     }
 
@@ -74,5 +127,58 @@ abstract class ResponseSink implements ChatSink {
 
     protected final boolean isFinished() {
         return finished;
+    }
+
+    /** This sink as the chat service hears it: every call, and anything it throws, on this side of {@link #abort}. */
+    private final class Guarded implements ChatSink {
+        @Override
+        public void onStart(String conversationId, int promptTokens) {
+            run(() -> ResponseSink.this.onStart(conversationId, promptTokens));
+        }
+
+        @Override
+        public void onText(String text) {
+            run(() -> ResponseSink.this.onText(text));
+        }
+
+        @Override
+        public void onDone(FinishReason reason, Usage usage) {
+            run(() -> ResponseSink.this.onDone(reason, usage));
+        }
+
+        @Override
+        public void onError(ApiError error) {
+            run(() -> ResponseSink.this.onError(error));
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return !aborted && ResponseSink.this.writeQueueFull();
+        }
+
+        @Override
+        public void onDrain(Runnable resume) {
+            if (aborted) {
+                resume.run();
+            } else {
+                ResponseSink.this.onDrain(resume);
+            }
+        }
+
+        @Override
+        public boolean clientGone() {
+            return clientGone || aborted; // read by a prompt worker too: a departed client's build is skipped
+        }
+
+        private void run(Runnable call) {
+            if (aborted) {
+                return; // the connection is reset; only the cancelled generation's end is still to come
+            }
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                abort(e);
+            }
+        }
     }
 }
