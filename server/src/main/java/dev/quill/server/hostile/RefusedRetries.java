@@ -65,8 +65,8 @@ final class RefusedRetries implements Behaviour {
         if (n == TRIES) {
             return Future.succeededFuture();
         }
-        frames.socket().writeTextMessage(new JsonObject().put("type", "chat").put("id", id).put("conversation", conversation)
-                .put("content", big).put("params", new JsonObject().put("max_tokens", 4)).encode());
+        frames.socket().writeTextMessage(new JsonObject().put("type", "chat").put("id", id).put("turn", id)
+                .put("conversation", conversation).put("content", big).put("params", new JsonObject().put("max_tokens", 4)).encode());
         return frames.await(Frames.endOf(id), REPLY_MS)
                 .compose(f -> {
                     tally.add("ws " + Frames.outcome(f));
