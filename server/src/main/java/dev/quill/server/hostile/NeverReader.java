@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * WebSockets whose client stops reading (issue 12, 2): each makes a conversation, tries to store
- * a large message in it (about {@code bigKb} KB: a server that stores refused turns keeps it),
- * then stops reading and asks for that conversation's history again and again, writing only as
+ * a large message in it (about {@code bigKb} KB: a server that stores refused turns keeps it;
+ * where the model's context refuses it, turns that fit grow the history instead), then stops reading and asks for that conversation's history again and again, writing only as
  * fast as the server takes its frames. The server must not queue their answers without bound: it
  * should stop reading the socket or close it. At the end the client reads again for a moment and
  * reports how much had been queued for it and whether the server closed it, with what code.
@@ -19,6 +19,8 @@ import java.util.List;
 final class NeverReader implements Behaviour {
 
     static final long RESUME_MS = 3000;
+    static final int FILL_TURNS = 40;
+    static final int FILL_WORDS = 250;
 
     private final int count;
     private final int historyRequests;
@@ -71,11 +73,28 @@ final class NeverReader implements Behaviour {
                             .put("conversation", conversation).put("content", big)
                             .put("params", new JsonObject().put("max_tokens", 4)).encode());
                     return frames.await(Frames.endOf(bigId), 60_000)
-                            .map(f -> {
+                            .compose(f -> {
                                 tally.add("large message: " + Frames.outcome(f));
-                                return conversation;
+                                // A server that refuses a message past its context stores none of it: grow the
+                                // history with turns that fit instead, so each history answer is still large.
+                                return "done".equals(f.getValue("type")) ? Future.succeededFuture(conversation)
+                                        : fill(frames, conversation, "fill-" + n + "-", 0);
                             });
                 });
+    }
+
+    /** Up to {@link #FILL_TURNS} stored turns of {@link #FILL_WORDS} words each; stops at the first refusal. */
+    private Future<String> fill(Frames frames, String conversation, String prefix, int turn) {
+        if (turn == FILL_TURNS || c.stopped()) {
+            tally.add("history grown to " + turn + " turns of " + FILL_WORDS + " words");
+            return Future.succeededFuture(conversation);
+        }
+        String id = prefix + turn;
+        frames.socket().writeTextMessage(new JsonObject().put("type", "chat").put("id", id).put("conversation", conversation)
+                .put("content", ChatPost.words(FILL_WORDS)).put("params", new JsonObject().put("max_tokens", 4)).encode());
+        return frames.await(Frames.endOf(id), 60_000).compose(f -> "done".equals(f.getValue("type"))
+                ? fill(frames, conversation, prefix, turn + 1)
+                : fill(frames, conversation, prefix, FILL_TURNS));
     }
 
     /** Stops reading, then writes history requests while the server takes them. */
