@@ -2,6 +2,7 @@
  * Chat templates: HuggingFace's Jinja2 {@code chat_template}, rendered in Java byte for byte as
  * transformers' {@code apply_chat_template} renders it with Python's jinja2, and cut into content
  * and markup segments for the tokenizer. Entry points: {@link dev.quill.model.template.ChatTemplate},
+ * {@link dev.quill.model.template.ChatTemplateFiles} (where a model folder keeps its template),
  * {@link dev.quill.model.template.ChatMessage}, {@link dev.quill.model.template.RenderedPrompt}.
  *
  * <h2>How</h2>
