@@ -6,6 +6,7 @@ import dev.quill.model.decoder.DecoderOptions;
 import dev.quill.model.generate.GenerationDefaults;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.model.template.ChatTemplate;
+import dev.quill.model.template.ChatTemplateFiles;
 import dev.quill.model.template.TemplateException;
 import dev.quill.model.tokenizer.TextTokenizer;
 import dev.quill.model.tokenizer.TokenBound;
@@ -55,9 +56,7 @@ public final class LanguageModel implements AutoCloseable {
         GenerationDefaults defaults = GenerationDefaults.read(dir);
         TextTokenizer tokenizer = TextTokenizer.load(dir);
         try {
-            ChatTemplate template = tc.chatTemplate() == null
-                    ? ChatTemplate.fallback(tc.bosToken(), tc.eosToken())
-                    : ChatTemplate.of(tc.chatTemplate(), tc.bosToken(), tc.eosToken());
+            ChatTemplate template = ChatTemplateFiles.load(dir, tc.chatTemplate(), tc.bosToken(), tc.eosToken());
             Decoder decoder = DecoderLoader.load(dir, options);
             Set<Integer> eos = new LinkedHashSet<>(decoder.config().eosTokenIds());
             eos.addAll(defaults.eosTokenIds());

@@ -1,6 +1,7 @@
 package dev.quill.model.template;
 
 import dev.quill.model.template.RenderedPrompt.Segment;
+import dev.quill.model.template.jinja.PyStrings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

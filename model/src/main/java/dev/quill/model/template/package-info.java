@@ -2,45 +2,46 @@
  * Chat templates: HuggingFace's Jinja2 {@code chat_template}, rendered in Java byte for byte as
  * transformers' {@code apply_chat_template} renders it with Python's jinja2, and cut into content
  * and markup segments for the tokenizer. Entry points: {@link dev.quill.model.template.ChatTemplate},
+ * {@link dev.quill.model.template.ChatTemplateFiles} (where a model folder keeps its template),
  * {@link dev.quill.model.template.ChatMessage}, {@link dev.quill.model.template.RenderedPrompt}.
  *
  * <h2>How</h2>
- * Jinjava 2.8.4 renders, but alone it agrees with jinja2 on only about a third of the golden cases
- * (see PlainJinjavaBaselineTest). The gap is closed by shims:
+ * {@code jinja} is a small interpreter for the Jinja that chat templates use, with Python's value
+ * semantics by construction (as llama.cpp's minja and {@code @huggingface/jinja} do), read in this order:
  * <ul>
- *   <li>{@code TemplateLexer}/{@code TemplateRewriter}: jinja2's own lexing (brackets balance inside
- *       tags, newline normalisation, keep_trailing_newline=False) and its whitespace rules
- *       (trim_blocks, lstrip_blocks, {@code -} and {@code +} marks) applied to the text, so Jinjava's
- *       differing whitespace handling never runs; {@code {% for x in xs if cond %}},
- *       {@code {% for %}...{% else %}}, {@code {% generation %}}, {@code {% raw %}}; blocks checked at
- *       compile time with line numbers.</li>
- *   <li>{@code ExpressionRewriter}: Python string literals and escapes, {@code none} as a real None,
- *       subscripts and slices with steps ({@code messages[::-1]}, {@code 'abc'[0]}), jinja2's
- *       precedence for {@code not} ({@code not x|length == 1}) and keyword arguments
- *       ({@code namespace(n=messages|length - 1)}), nested braces ({@code {{ {'a': {'b': 1}} }}}).</li>
- *   <li>{@code PyStr}: every {@code {{ }}} prints Python's str(): True, None, 1e-05, ['a', 'b'].</li>
- *   <li>{@code PythonTypeConverter}, {@code __quill_truth}: Python truthiness (Jinjava counts the
- *       string "false" as false) and Python str() for {@code ~}.</li>
- *   <li>{@code PythonResolver}/{@code PyStrings}/{@code PyFormat}: str methods (startswith, endswith,
- *       strip/lstrip/rstrip, split/rsplit/splitlines, upper, lower, title, capitalize, replace,
- *       join, find, count, format, is*), {@code dict.get/items/keys/values}; list and dict mutators
- *       refused as in the immutable sandbox.</li>
- *   <li>{@code PythonFilters}: tojson (json.dumps: ensure_ascii, indent, separators, sort_keys),
- *       items, trim, length, upper, lower, capitalize, title, join, string, list, default, reverse,
- *       sum, min, max.</li>
- *   <li>{@code PythonTests}: none, defined, undefined, string, mapping, iterable, sequence, number,
- *       integer, float, boolean, true, false, lower, upper.</li>
- *   <li>Globals: {@code raise_exception} (a {@link dev.quill.model.template.TemplateException} of
- *       kind RAISED), {@code strftime_now} (C-locale strftime on an injectable clock), both also
- *       defined as variables. Jinjava's re-rendering of output that looks like a template, its
- *       {@code render} filter and template loading are turned off, so message text is never run.</li>
+ *   <li>{@code Lexer}, {@code Token}: jinja2's lexer with transformers' trim_blocks and lstrip_blocks
+ *       and the {@code -}/{@code +} marks, {@code raw} blocks, comments.</li>
+ *   <li>{@code ExprParser}, {@code Parser} to the AST in {@code Expr} and {@code Node}: jinja2's grammar
+ *       and precedence; if/elif/else, for (with {@code if}, {@code else}, {@code recursive}), set and
+ *       block set, macro, call, filter, with, generation, break/continue.</li>
+ *   <li>{@code Evaluator}, {@code Interpreter}, {@code Scope}, {@code LoopContext}, {@code Macro}: the
+ *       evaluation, with jinja2's scoping (a loop iteration's {@code set} dies with it; namespace()
+ *       survives).</li>
+ *   <li>Values: None ({@code PyNone}), bool, int (Long), float (Double), str, list, {@code PyTuple}, dict,
+ *       {@code Undefined}, {@code Namespace}, {@code Markup}; their semantics in {@code Py} (truthiness,
+ *       ==, ordering, in, len, iteration), {@code PyOps} (arithmetic, Python's TypeErrors),
+ *       {@code PyRepr} (str() and repr()), {@code PercentFormat}, {@code StrFormat}.</li>
+ *   <li>Builtins: {@code Filters}, {@code SequenceFilters}, {@code Tests}, {@code Methods} and
+ *       {@code StrMethods}, {@code Globals}, {@code Json} (tojson = json.dumps), {@code Strftime}
+ *       (C locale).</li>
  * </ul>
  *
+ * <h2>Sandbox</h2>
+ * As in jinja2's ImmutableSandboxedEnvironment: values have no attributes but their safe methods;
+ * dunder names and mutating methods ({@code list.append}, {@code dict.update}) are refused; the
+ * caller's objects are copied in ({@code JavaValues}), so a template can change nothing outside its
+ * render; only the template source is ever parsed, never a value, so message text cannot run.
+ *
+ * <h2>Errors</h2>
+ * A template that does not parse is a {@link dev.quill.model.template.TemplateException} of kind
+ * SYNTAX; {@code raise_exception} gives kind RAISED; where jinja2 raises while rendering (a TypeError
+ * for {@code 'a' + None}, an UndefinedError, ...) kind RENDER carries Python's exception type and
+ * message. The server answers all three with a 400.
+ *
  * <h2>Known differences from jinja2</h2>
- * Not supported (compile error): {@code with}, {@code filter}, {@code block}/{@code extends},
- * {@code include}/{@code import}, {@code do}, recursive loops. Rendered differently: {@code a and b}
- * gives a boolean, not an operand; {@code %} truncates rather than floors for negative
- * operands; string repetition ({@code '-' * 3}) and {@code '%s' % x} formatting fail; tuples print as
- * lists; {@code '1' == 1} is true; {@code loop.previtem}/{@code nextitem} are undefined.
+ * map/select/reject/reverse return lists, not generators (the same once joined, counted or looped
+ * over; printed directly they differ); {@code dict.items()/keys()/values()} print as lists; ints are
+ * 64-bit (overflow is an OverflowError); unknown filters and tests fail when used, not when parsed;
+ * groupby, batch, slice, wordwrap, urlize, xmlattr and include/import/extends are not provided.
  */
 package dev.quill.model.template;

@@ -73,7 +73,7 @@ record GoldenCase(String id, String source, String bosToken, String eosToken, Li
     }
 
     /** Gson's tree as plain Java, keeping Python's int/float distinction (7 vs 7.0) and key order. */
-    private static Object toJava(JsonElement e) {
+    static Object toJava(JsonElement e) {
         if (e == null || e.isJsonNull()) {
             return null;
         }
@@ -106,7 +106,7 @@ record GoldenCase(String id, String source, String bosToken, String eosToken, Li
         return text;
     }
 
-    private static String resourceOrNull(String name) {
+    static String resourceOrNull(String name) {
         try (InputStream in = GoldenCase.class.getResourceAsStream("/templates/" + name)) {
             return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
