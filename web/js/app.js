@@ -4,6 +4,7 @@
 import { QuillSocket, socketUrl } from './socket.js';
 import { clientId, loadSettings, saveSettings, params, EMPTY_SETTINGS } from './prefs.js';
 import { describeError } from './errors.js';
+import { loadModelDefaults, placeholders } from './defaults.js';
 import {
   messageElement, setContent, setStreaming, setFinished, setFailed, renderConversationList,
 } from './view.js';
@@ -286,6 +287,12 @@ function endChat(id) {
   updateComposer();
   return chat;
 }
+
+// ---- the model's defaults, shown in the empty settings fields ----
+
+loadModelDefaults(location).then((defaults) => {
+  for (const [name, text] of Object.entries(placeholders(defaults))) ui.settingsForm.elements[name].placeholder = text;
+});
 
 // ---- the connection ----
 

@@ -80,6 +80,15 @@ describe('the chat page', { skip: BASE ? false : 'QUILL_URL is not set: ChatPage
     await browser?.close();
   });
 
+  it('shows the model\'s sampling defaults in the empty settings fields', async () => {
+    await settings(page, {});
+    await page.waitForFunction(() => document.getElementById('temperature').placeholder !== 'model default');
+    // the tiny model's generation_config.json sets no sampling: Quill's neutral temperature 1
+    assert.equal(await page.getAttribute('#temperature', 'placeholder'), 'model default: 1');
+    assert.equal(await page.getAttribute('#top_p', 'placeholder'), 'model default: 1');
+    assert.match(await page.getAttribute('#max_tokens', 'placeholder'), /^server default: \d+$/);
+  });
+
   it('streams an answer as it is written, then shows time to first token and tokens/s', async () => {
     await settings(page, { temperature: '0', max_tokens: '24' });
     // every change to the newest answer, to see text arrive before the answer ends

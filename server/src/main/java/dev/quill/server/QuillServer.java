@@ -5,6 +5,7 @@ import dev.quill.model.engine.Engine;
 import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ChatService;
 import dev.quill.server.chat.PromptBuilder;
+import dev.quill.server.chat.SamplingFields;
 import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.config.QuillConfig;
 import dev.quill.server.http.Access;
@@ -49,6 +50,7 @@ public final class QuillServer {
     private final Access access;
     private final CrossSite crossSite;
     private final ChatService chat;
+    private final SamplingFields sampling;
     private final String modelName;
     /** The longest a shutdown waits for the terminal events of the streams it ends. */
     private static final long TERMINAL_WAIT_MS = 6_000;
@@ -67,6 +69,8 @@ public final class QuillServer {
         this.chat = new ChatService(vertx, engine, new PromptBuilder(vertx, model, engine.maxLength(),
                 config.defaultMaxTokens(), new PromptBuilder.Limits(config.maxMessages(), config.promptWorkers(),
                 config.promptQueue()), metrics), store);
+        this.sampling = new SamplingFields(SamplingFields.modelDefaults(model.defaults(), config.defaultMaxTokens()),
+                model.decoder().config().vocabSize());
         this.modelName = config.modelName();
     }
 
@@ -111,9 +115,11 @@ public final class QuillServer {
         }
         r.get("/metrics").handler(new MetricsHandler(vertx, engine.metrics(), metrics)::handle);
         r.get("/ws").handler(this::upgrade);
-        r.get("/v1/models").handler(new ModelsHandler(modelName, engine.maxLength())::handle);
+        ModelsHandler models = new ModelsHandler(modelName, engine.maxLength(), sampling.defaultsJson());
+        r.get("/v1/models").handler(models::list);
+        r.getWithRegex("/v1/models/(?<id>.+)").handler(models::one);
         OpenAiHandler openAi = new OpenAiHandler(vertx, chat, store, access, metrics, live, modelName,
-                config.sseKeepAlive(), config.maxMessages());
+                config.sseKeepAlive(), config.maxMessages(), sampling);
         r.post("/v1/chat/completions").handler(openAi::chatCompletions);
         r.post("/v1/completions").handler(openAi::completions);
         r.post("/v1/conversations").handler(openAi::createConversation);
@@ -135,7 +141,7 @@ public final class QuillServer {
             return;
         }
         ChatSocket.Limits limits = new ChatSocket.Limits(config.maxBodyBytes(), config.maxStreamsPerSocket(),
-                config.defaultMaxTokens(), modelName, config.wsMaxQueuedBytes(), config.wsHistoryBytes());
+                sampling, modelName, config.wsMaxQueuedBytes(), config.wsHistoryBytes());
         ctx.request().toWebSocket()
                 .onSuccess(ws -> {
                     new ChatSocket(vertx, ws, chat, store, metrics, live, limits, access.identity(ctx.request()));

@@ -33,14 +33,20 @@ class LifecycleTest {
             String conversation = null;
             String question = "the quick brown fox jumps over the lazy dog ".repeat(6);
             int lastPrompt = 0;
+            int omitted = 0;
             for (int turn = 0; turn < 6; turn++) {
                 ws.send(chat("t" + turn, conversation, turn + " " + question, 20));
                 JsonObject start = ws.nextOf("start", "t" + turn);
                 conversation = start.getString("conversation");
                 lastPrompt = start.getInteger("prompt_tokens");
+                omitted = start.getInteger("omitted_messages"); // the start frame says what trimming left out
+                if (turn == 0) {
+                    assertThat(omitted).isZero();
+                }
                 assertThat(ws.nextOf("done", "t" + turn).getString("finish_reason")).isEqualTo("length");
             }
             assertThat(lastPrompt + 20).isLessThanOrEqualTo(q.engine.maxLength());
+            assertThat(omitted).isBetween(1, 10);
             ws.send(new JsonObject().put("type", "history").put("conversation", conversation));
             JsonArray messages = ws.nextOf("history", null).getJsonArray("messages");
             assertThat(messages).hasSize(12); // nothing deleted: trimming only shapes the prompt

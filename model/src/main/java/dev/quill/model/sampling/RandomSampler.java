@@ -22,7 +22,8 @@ final class RandomSampler implements Sampler {
     private final SamplingParams params;
     private final SplittableRandom random;
     private final double inverseTemperature;
-    private float[] work; // (vocab) penalised logits, then in place their weights
+    private final LogitBias bias;
+    private float[] work; // (vocab) penalised, biased logits, then in place their weights
 
     RandomSampler(SamplingParams params, SplittableRandom random) {
         this.params = params;
@@ -31,6 +32,7 @@ final class RandomSampler implements Sampler {
             throw new IllegalArgumentException("temperature " + params.temperature() + " is greedy, not random");
         }
         this.inverseTemperature = 1.0 / params.temperature();
+        this.bias = LogitBias.of(params);
     }
 
     @Override
@@ -51,7 +53,7 @@ final class RandomSampler implements Sampler {
 
     /** Top-k first: only k tokens get an exponential, and top-p / min-p walk only those. */
     private Candidates fromTopK(float[] logits, TokenHistory history, int k) {
-        float[] x = params.hasPenalties() ? penalised(logits, history) : logits;
+        float[] x = params.hasPenalties() || !bias.isEmpty() ? penalised(logits, history) : logits;
         int[] ids = TopK.select(x, k);
         float max = x[ids[0]];
         if (!(max > Float.NEGATIVE_INFINITY && max < Float.POSITIVE_INFINITY)) {
@@ -94,7 +96,7 @@ final class RandomSampler implements Sampler {
         return Candidates.dense(w, total);
     }
 
-    /** The logits copied into the working buffer, penalties applied. */
+    /** The logits copied into the working buffer, penalties and logit bias applied. */
     private float[] penalised(float[] logits, TokenHistory history) {
         if (work == null || work.length != logits.length) {
             work = new float[logits.length];
@@ -103,6 +105,7 @@ final class RandomSampler implements Sampler {
         if (params.hasPenalties()) {
             Penalties.apply(work, history, params);
         }
+        bias.apply(work);
         return work;
     }
 

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * sequence's random generator, so a seeded sequence produces the same tokens from the same logits
  * whatever else shares its batch. Called only on the engine thread; not thread-safe.
  *
- * <p>The stages run in vLLM's and HF's order: penalties &rarr; temperature &rarr; top-k &rarr;
+ * <p>The stages run in vLLM's and HF's order: penalties &rarr; logit bias &rarr; temperature &rarr; top-k &rarr;
  * top-p &rarr; min-p &rarr; draw. With temperature 0 (or below
  * {@link SamplingParams#GREEDY_BELOW}) the token is the argmax of the penalised logits, the
  * lowest id on ties.

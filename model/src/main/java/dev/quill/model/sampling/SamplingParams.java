@@ -2,6 +2,7 @@ package dev.quill.model.sampling;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,6 +30,10 @@ import java.util.Set;
  * @param stopTokenIds generation ends when one of these is sampled (it is not streamed)
  * @param stopStrings generation ends when the text contains one of these (it is not streamed)
  * @param ignoreEos keep generating past the model's end-of-sequence token
+ * @param logitBias OpenAI's {@code logit_bias}: added to a token's logit after the penalties and
+ *     before temperature (so greedy decoding sees it too); at most {@link #MAX_LOGIT_BIAS} entries,
+ *     each in [-100, 100]. Ids past the vocabulary are skipped by the sampler; the server refuses
+ *     them before they get here. Empty = off
  */
 public record SamplingParams(
         double temperature,
@@ -42,7 +47,8 @@ public record SamplingParams(
         int maxTokens,
         Set<Integer> stopTokenIds,
         List<String> stopStrings,
-        boolean ignoreEos) {
+        boolean ignoreEos,
+        Map<Integer, Float> logitBias) {
 
     /**
      * Used when a request gives no max_tokens. The server normally sets its own bound, from what
@@ -70,8 +76,22 @@ public record SamplingParams(
     /** Characters in one stop string: the matcher holds back up to this much text per request. */
     public static final int MAX_STOP_CHARS = 512;
 
+    /** Entries one request's logit_bias may hold (OpenAI documents no bound; 300 is vLLM's default). */
+    public static final int MAX_LOGIT_BIAS = 300;
+
+    /** The largest bias either way: +100 in practice forces a token, -100 forbids it, as in OpenAI's API. */
+    public static final float MAX_BIAS = 100f;
+
     private static final SamplingParams DEFAULTS = new SamplingParams(
-            1.0, 0, 1.0, 0.0, 1.0, 0.0, 0.0, null, DEFAULT_MAX_TOKENS, Set.of(), List.of(), false);
+            1.0, 0, 1.0, 0.0, 1.0, 0.0, 0.0, null, DEFAULT_MAX_TOKENS, Set.of(), List.of(), false, Map.of());
+
+    /** Without a logit bias (the fields every sampler had before it). */
+    public SamplingParams(double temperature, int topK, double topP, double minP, double repetitionPenalty,
+                          double presencePenalty, double frequencyPenalty, Long seed, int maxTokens,
+                          Set<Integer> stopTokenIds, List<String> stopStrings, boolean ignoreEos) {
+        this(temperature, topK, topP, minP, repetitionPenalty, presencePenalty, frequencyPenalty, seed, maxTokens,
+                stopTokenIds, stopStrings, ignoreEos, Map.of());
+    }
 
     /** Validates every field and makes the collections immutable copies. */
     public SamplingParams {
@@ -99,8 +119,18 @@ public record SamplingParams(
             require(s.length() <= MAX_STOP_CHARS, "stop", "strings of at most " + MAX_STOP_CHARS + " characters",
                     s.length() + " characters");
         }
+        require(logitBias != null, "logit_bias", "a map of token ids to biases", null);
+        require(logitBias.size() <= MAX_LOGIT_BIAS, "logit_bias", "at most " + MAX_LOGIT_BIAS + " entries",
+                logitBias.size());
+        for (Map.Entry<Integer, Float> e : logitBias.entrySet()) {
+            require(e.getKey() != null && e.getKey() >= 0, "logit_bias", "keyed by token ids >= 0", e.getKey());
+            Float bias = e.getValue();
+            require(bias != null && bias >= -MAX_BIAS && bias <= MAX_BIAS, "logit_bias",
+                    "biases in [-100, 100]", bias + " for token " + e.getKey());
+        }
         stopTokenIds = Set.copyOf(stopTokenIds);
         stopStrings = List.copyOf(stopStrings);
+        logitBias = Map.copyOf(logitBias);
     }
 
     /** Plain sampling from the model's distribution: every stage off, temperature 1. */
@@ -133,6 +163,11 @@ public record SamplingParams(
         return repetitionPenalty != 1 || presencePenalty != 0 || frequencyPenalty != 0;
     }
 
+    /** True when a logit bias is set. */
+    public boolean hasLogitBias() {
+        return !logitBias.isEmpty();
+    }
+
     private static void require(boolean ok, String param, String allowed, Object got) {
         if (!ok) {
             throw new InvalidSamplingParamException(param, param + " must be " + allowed + ", got " + got);
@@ -153,6 +188,7 @@ public record SamplingParams(
         private Set<Integer> stopTokenIds;
         private List<String> stopStrings;
         private boolean ignoreEos;
+        private Map<Integer, Float> logitBias;
 
         private Builder(SamplingParams p) {
             temperature = p.temperature;
@@ -167,6 +203,7 @@ public record SamplingParams(
             stopTokenIds = p.stopTokenIds;
             stopStrings = p.stopStrings;
             ignoreEos = p.ignoreEos;
+            logitBias = p.logitBias;
         }
 
         public Builder temperature(double v) { temperature = v; return this; }
@@ -182,11 +219,12 @@ public record SamplingParams(
         public Builder stopStrings(List<String> v) { stopStrings = v; return this; }
         public Builder stopStrings(String... v) { stopStrings = Arrays.asList(v); return this; }
         public Builder ignoreEos(boolean v) { ignoreEos = v; return this; }
+        public Builder logitBias(Map<Integer, Float> v) { logitBias = v; return this; }
 
         /** @throws InvalidSamplingParamException naming the first parameter out of range */
         public SamplingParams build() {
             return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty,
-                    frequencyPenalty, seed, maxTokens, stopTokenIds, stopStrings, ignoreEos);
+                    frequencyPenalty, seed, maxTokens, stopTokenIds, stopStrings, ignoreEos, logitBias);
         }
     }
 }

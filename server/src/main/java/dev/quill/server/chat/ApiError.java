@@ -17,6 +17,16 @@ public record ApiError(int status, String type, String code, String message, Str
         return new ApiError(400, "invalid_request_error", "invalid_request", message, param);
     }
 
+    /**
+     * A field, or a value of it, that OpenAI's API defines and Quill does not implement yet:
+     * refused rather than ignored, so a client never takes an answer made without it for one
+     * made with it. {@code code} is OpenAI's own: {@code unsupported_parameter} or
+     * {@code unsupported_value}.
+     */
+    public static ApiError unsupported(String code, String message, String param) {
+        return new ApiError(400, "invalid_request_error", code, message, param);
+    }
+
     public static ApiError invalidJson(String message) {
         return new ApiError(400, "invalid_request_error", "invalid_json", message, null);
     }

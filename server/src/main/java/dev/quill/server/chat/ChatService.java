@@ -100,7 +100,7 @@ public final class ChatService {
                     RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump));
                     ActiveChat active = new Running(conversation, handle);
                     return storeUserMessages(req, plan)
-                            .onSuccess(v -> sink.open(conversation, prompt.ids().length))
+                            .onSuccess(v -> sink.open(conversation, prompt.ids().length, prompt.omittedMessages()))
                             .recover(e -> {
                                 sink.drop(); // the client hears this failure, not an answer to a turn not stored
                                 handle.cancel();
@@ -149,7 +149,7 @@ public final class ChatService {
     private Future<ActiveChat> replay(String conversation, StoredMessage answer, ChatSink client) {
         FinishReason reason = FinishReason.valueOf(answer.finishReason().toUpperCase(Locale.ROOT));
         vertx.getOrCreateContext().runOnContext(v -> { // after the caller has the ActiveChat, as for a generation
-            client.onStart(conversation, 0);
+            client.onStart(conversation, 0, 0);
             if (!answer.content().isEmpty()) {
                 client.onText(answer.content());
             }

@@ -10,7 +10,13 @@ import dev.quill.model.generate.FinishReason;
  */
 public interface ChatSink {
 
-    void onStart(String conversationId, int promptTokens);
+    /**
+     * The turn is admitted and stored; text follows.
+     *
+     * @param omittedMessages messages of the stored conversation left out of the prompt so that it
+     *     fits the model's context (still in the store); 0 when nothing was left out
+     */
+    void onStart(String conversationId, int promptTokens, int omittedMessages);
 
     /** Text made since the last call; several tokens' text is merged when the writer was slow. */
     void onText(String text);

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * Turns a request and its stored history into prompt token ids, trimmed to the context
- * ({@link PromptFit}), on an executor of its own: templating and tokenizing are CPU work that
+ * Turns a request and its stored history into prompt token ids, a stored conversation trimmed
+ * to the context and a stateless request refused when it does not fit ({@link PromptFit}), on
+ * an executor of its own: templating and tokenizing are CPU work that
  * must hold neither an event loop nor Vert.x's shared worker pool, which /metrics and the rest of
  * the server use. The executor has {@code workers} threads and room for {@code queue} more builds;
  * beyond that a request is refused at once with {@code overloaded} (429), never queued without
@@ -28,8 +29,12 @@ import java.util.function.BooleanSupplier;
  */
 public final class PromptBuilder {
 
-    /** The prompt for the engine, and the sampling with max_tokens settled. */
-    public record Prompt(int[] ids, SamplingParams params) {
+    /**
+     * The prompt for the engine, and the sampling with max_tokens settled.
+     *
+     * @param omittedMessages stored messages left out so the prompt fits the context (still in the store)
+     */
+    public record Prompt(int[] ids, SamplingParams params, int omittedMessages) {
     }
 
     /**
@@ -115,15 +120,20 @@ public final class PromptBuilder {
             throw new ApiException(ApiError.contextLength("max_tokens (" + p.maxTokens()
                     + ") leaves no room for a prompt in the model's context of " + maxLength + " tokens"));
         }
-        PromptFit.Fit f = req.rawPrompt() != null ? raw(req.rawPrompt(), reserve) : fit.fit(messages(req, history), reserve, gone);
+        boolean stored = req.conversationId() != null; // only a stored conversation is trimmed
+        PromptFit.Fit f = req.rawPrompt() != null ? raw(req.rawPrompt(), reserve)
+                : fit.fit(messages(req, history), reserve, gone, stored);
         if (f.ids() == null) {
             throw new ApiException(ApiError.contextLength("the prompt (" + (f.exact() ? "" : "at least ")
                     + f.promptTokens() + " tokens)"
                     + (req.maxTokensGiven() ? " plus max_tokens (" + p.maxTokens() + ")" : "")
-                    + " exceeds the model's context of " + maxLength + " tokens"));
+                    + " exceeds the model's context of " + maxLength + " tokens"
+                    + (stored || req.rawPrompt() != null ? "" : "; a request without conversation_id is never "
+                            + "trimmed: send fewer or shorter messages, or keep the conversation on the server "
+                            + "with conversation_id, whose oldest messages are then left out")));
         }
         int maxTokens = req.maxTokensGiven() ? p.maxTokens() : Math.min(defaultMaxTokens, maxLength - f.ids().length);
-        return new Prompt(f.ids(), p.toBuilder().maxTokens(maxTokens).build());
+        return new Prompt(f.ids(), p.toBuilder().maxTokens(maxTokens).build(), f.omitted());
     }
 
     /** A raw completion prompt: refused by its character count before it is tokenized, when it can be. */

@@ -32,6 +32,11 @@ import java.util.function.Function;
  * template that prints each message in turn. The bound assumes the template prints each content
  * (a template that leaves out parts of old messages may see them dropped sooner than needed).
  *
+ * <p>A request with no stored conversation is not trimmed at all ({@code trim} false): its
+ * client sent every message and would not know which the model never saw, so it fits whole or is
+ * refused, as OpenAI's API refuses it. What trimming left out is counted ({@link Fit#omitted}),
+ * and the protocols report it.
+ *
  * <p>Stateless between calls and thread-safe; {@link #fit} runs on a prompt worker.
  */
 final class PromptFit {
@@ -43,8 +48,13 @@ final class PromptFit {
      * @param promptTokens the prompt's length, or when {@code ids} is null the smallest prompt's
      *     length (exact when {@code exact}, else a lower bound from the character count)
      * @param renders renders and tokenizations it took
+     * @param omitted messages left out of the prompt to make it fit (0 when nothing was trimmed)
      */
-    record Fit(int[] ids, long promptTokens, boolean exact, int renders) {
+    record Fit(int[] ids, long promptTokens, boolean exact, int renders, int omitted) {
+
+        Fit(int[] ids, long promptTokens, boolean exact, int renders) {
+            this(ids, promptTokens, exact, renders, 0);
+        }
     }
 
     private final Function<List<ChatMessage>, int[]> encode;
@@ -68,11 +78,16 @@ final class PromptFit {
      * @param gone polled before each render; true stops the work with a {@link CancellationException}
      */
     Fit fit(List<ChatMessage> messages, long reserve, BooleanSupplier gone) {
+        return fit(messages, reserve, gone, true);
+    }
+
+    /** @param trim whether messages may be left out (a stored conversation); false: the whole prompt fits or nothing */
+    Fit fit(List<ChatMessage> messages, long reserve, BooleanSupplier gone, boolean trim) {
         int n = messages.size();
         int[] dropOrder = new int[n]; // message index -> its place among the droppable ones, or -1
         int droppable = 0;
         for (int i = 0; i < n; i++) {
-            dropOrder[i] = i < n - 1 && !messages.get(i).role().equals("system") ? droppable++ : -1;
+            dropOrder[i] = trim && i < n - 1 && !messages.get(i).role().equals("system") ? droppable++ : -1;
         }
         int first = Math.max(0, n - maxMessages); // drops the message count alone requires
         if (first > droppable) {
@@ -107,7 +122,7 @@ final class PromptFit {
         int renders = 1;
         int[] ids = render(messages, dropOrder, low, gone);
         if (fits(ids.length, reserve) || low == high) {
-            return new Fit(fits(ids.length, reserve) ? ids : null, ids.length, true, renders);
+            return new Fit(fits(ids.length, reserve) ? ids : null, ids.length, true, renders, low);
         }
         int[] best = render(messages, dropOrder, high, gone);
         renders++;
@@ -127,7 +142,7 @@ final class PromptFit {
                 bad = mid;
             }
         }
-        return new Fit(best, best.length, true, renders);
+        return new Fit(best, best.length, true, renders, good);
     }
 
     /** The prompt with the {@code drops} oldest droppable messages left out. */

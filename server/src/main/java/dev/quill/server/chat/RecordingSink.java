@@ -36,9 +36,9 @@ final class RecordingSink implements ChatSink {
     }
 
     /** The turn is stored: the client hears that it started, then the text made meanwhile. */
-    void open(String conversationId, int promptTokens) {
+    void open(String conversationId, int promptTokens, int omittedMessages) {
         held = false;
-        inner.onStart(conversationId, promptTokens);
+        inner.onStart(conversationId, promptTokens, omittedMessages);
         List<Runnable> resume = new ArrayList<>(waitingForOpen);
         waitingForOpen.clear();
         resume.forEach(Runnable::run);
@@ -56,8 +56,8 @@ final class RecordingSink implements ChatSink {
     }
 
     @Override
-    public void onStart(String conversationId, int promptTokens) {
-        open(conversationId, promptTokens);
+    public void onStart(String conversationId, int promptTokens, int omittedMessages) {
+        open(conversationId, promptTokens, omittedMessages);
     }
 
     @Override

@@ -1,11 +1,15 @@
 package dev.quill.server.chat;
 
+import dev.quill.model.generate.GenerationDefaults;
 import dev.quill.model.sampling.InvalidSamplingParamException;
 import dev.quill.model.sampling.SamplingParams;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,6 +19,10 @@ import java.util.Optional;
  * range-checked as sent and only then narrowed ({@code top_k: 2^40} is refused, not cast to 0),
  * and {@link SamplingParams} checks the ranges of the rest (NaN and infinities included). Whether
  * the prompt plus max_tokens fits is the prompt builder's check, done in long arithmetic.
+ *
+ * <p>A field the request leaves out takes the model's default ({@link #defaults()}: its
+ * {@code generation_config.json} over Quill's neutral values), the same on every path, so a model
+ * whose authors say "greedy" is greedy unless the client asks otherwise. Immutable, thread-safe.
  */
 public final class SamplingFields {
 
@@ -22,16 +30,54 @@ public final class SamplingFields {
     public record Parsed(SamplingParams params, boolean maxTokensGiven) {
     }
 
-    private SamplingFields() {
+    private final SamplingParams defaults;
+    private final int vocabSize;
+
+    /**
+     * @param defaults what a request that sets nothing gets (see {@link #modelDefaults})
+     * @param vocabSize the model's vocabulary: logit_bias ids at or past it are refused
+     */
+    public SamplingFields(SamplingParams defaults, int vocabSize) {
+        this.defaults = defaults;
+        this.vocabSize = vocabSize;
+    }
+
+    /**
+     * The model's sampling defaults: generation_config.json's temperature (0 when it says
+     * {@code do_sample: false}), top_k, top_p, min_p and repetition_penalty over Quill's neutral
+     * values. Its {@code max_new_tokens} is not used: the server's own default
+     * ({@code engine.default_max_tokens}, lowered to what the context leaves) bounds an answer.
+     */
+    public static SamplingParams modelDefaults(GenerationDefaults config, int defaultMaxTokens) {
+        try {
+            return config.applyTo(SamplingParams.builder()).maxTokens(defaultMaxTokens).build();
+        } catch (InvalidSamplingParamException e) {
+            throw new IllegalArgumentException("generation_config.json: " + e.getMessage(), e);
+        }
+    }
+
+    /** What a request that sets no sampling field gets. */
+    public SamplingParams defaults() {
+        return defaults;
+    }
+
+    /** The defaults as the wire names them (GET /v1/models, the chat page's settings). */
+    public JsonObject defaultsJson() {
+        return new JsonObject().put("temperature", defaults.temperature()).put("top_p", defaults.topP())
+                .put("top_k", defaults.topK()).put("min_p", defaults.minP())
+                .put("repetition_penalty", defaults.repetitionPenalty())
+                .put("presence_penalty", defaults.presencePenalty())
+                .put("frequency_penalty", defaults.frequencyPenalty())
+                .put("max_tokens", defaults.maxTokens());
     }
 
     /** @throws ApiException invalid_request naming the first field that is wrong */
-    public static Parsed read(JsonFields f) {
+    public Parsed read(JsonFields f) {
         Long n = f.integer("n", Long.MIN_VALUE, Long.MAX_VALUE);
         if (n != null && n != 1) {
             throw new ApiException(ApiError.invalid("only n=1 is supported, got " + n, "n"));
         }
-        SamplingParams.Builder b = SamplingParams.builder();
+        SamplingParams.Builder b = defaults.toBuilder();
         Optional.ofNullable(f.number("temperature")).ifPresent(b::temperature);
         Optional.ofNullable(f.number("top_p")).ifPresent(b::topP);
         Optional.ofNullable(f.integer("top_k", -1, Integer.MAX_VALUE)).ifPresent(k -> b.topK(k == -1 ? 0 : (int) (long) k)); // vLLM's -1 = off
@@ -44,6 +90,7 @@ public final class SamplingFields {
         Integer maxTokens = maxTokens(f);
         Optional.ofNullable(maxTokens).ifPresent(b::maxTokens);
         b.stopStrings(stop(f.value("stop")));
+        b.logitBias(logitBias(f.value("logit_bias")));
         try {
             return new Parsed(b.build(), maxTokens != null);
         } catch (InvalidSamplingParamException e) {
@@ -57,6 +104,51 @@ public final class SamplingFields {
         Long legacy = f.integer("max_tokens", 1, Integer.MAX_VALUE);
         Long v = completion != null ? completion : legacy;
         return v == null ? null : (int) (long) v;
+    }
+
+    /**
+     * OpenAI's {@code {"token id": bias}}: keys are token ids written as decimal strings, in the
+     * model's vocabulary; biases are numbers in [-100, 100] (checked by {@link SamplingParams}).
+     * Counted before anything is parsed, so a body of a million entries costs one size check.
+     */
+    private Map<Integer, Float> logitBias(Object v) {
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof JsonObject o)) {
+            throw JsonFields.wrongType("logit_bias", "an object mapping token ids to biases", v);
+        }
+        if (o.size() > SamplingParams.MAX_LOGIT_BIAS) {
+            throw new ApiException(ApiError.invalid("logit_bias may hold at most " + SamplingParams.MAX_LOGIT_BIAS
+                    + " entries, got " + o.size(), "logit_bias"));
+        }
+        Map<Integer, Float> bias = new HashMap<>(o.size() * 2);
+        for (Map.Entry<String, Object> e : o) {
+            int id = tokenId(e.getKey());
+            if (!(e.getValue() instanceof Number value)) {
+                throw JsonFields.wrongType("logit_bias." + e.getKey(), "a number", e.getValue());
+            }
+            double d = value.doubleValue();
+            if (!(d >= -SamplingParams.MAX_BIAS && d <= SamplingParams.MAX_BIAS)) {
+                throw new ApiException(ApiError.invalid("logit_bias values must be in [-100, 100], got " + value
+                        + " for token " + id, "logit_bias"));
+            }
+            bias.put(id, (float) d);
+        }
+        return bias;
+    }
+
+    private int tokenId(String key) {
+        if (key.isEmpty() || key.length() > 10 || !key.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new ApiException(ApiError.invalid("logit_bias keys must be token ids (decimal integers), got '"
+                    + (key.length() > 32 ? key.substring(0, 32) + "…" : key) + "'", "logit_bias"));
+        }
+        long id = Long.parseLong(key);
+        if (id >= vocabSize) {
+            throw new ApiException(ApiError.invalid("logit_bias names token " + id + ", which is not in the model's "
+                    + "vocabulary of " + vocabSize + " tokens (ids 0 to " + (vocabSize - 1) + ")", "logit_bias"));
+        }
+        return (int) id;
     }
 
     /** A string or an array of strings; null: none. */

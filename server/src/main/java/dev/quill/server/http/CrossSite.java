@@ -83,7 +83,7 @@ public final class CrossSite {
     private void allow(HttpServerResponse response, String origin) {
         response.putHeader("Access-Control-Allow-Origin", anyOrigin ? "*" : origin)
                 .putHeader("Vary", "Origin")
-                .putHeader("Access-Control-Expose-Headers", "Retry-After");
+                .putHeader("Access-Control-Expose-Headers", "Retry-After, X-Request-Id, Quill-Omitted-Messages");
     }
 
     private static ApiError originRefused(String origin) {

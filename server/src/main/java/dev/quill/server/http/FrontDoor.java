@@ -5,8 +5,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The server's request handler, in front of the router: every response gets the
- * {@link SecurityHeaders}; a request without {@code Host} (required by HTTP/1.1, and without it
+ * The server's request handler, in front of the router: every response gets an
+ * {@code X-Request-Id} ({@link RequestIds}) and the {@link SecurityHeaders}; a request without {@code Host} (required by HTTP/1.1, and without it
  * the router cannot even build the request's URI) gets 400; and on a server with no API key, a
  * request naming a host that is not this server's ({@link Origins#hostAllowed}) gets 403, which
  * is what makes a DNS-rebinding page fail: it can reach the port, but only under its own name.
@@ -30,6 +30,7 @@ public final class FrontDoor implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest req) {
+        RequestIds.assign(req);
         SecurityHeaders.add(req.response());
         String host = req.getHeader("Host");
         if (host == null || host.isBlank()) {

@@ -31,6 +31,7 @@ public final class InvalidRequests {
                     null);
         }
         req.response().putHeader("Connection", "close");
+        RequestIds.assign(req);
         SecurityHeaders.add(req.response());
         HttpErrors.send(req.response(), error);
         req.connection().close();

@@ -7,6 +7,7 @@ import dev.quill.server.chat.ChatRequest;
 import dev.quill.server.chat.ChatService;
 import dev.quill.server.http.Access;
 import dev.quill.server.chat.LiveStreams;
+import dev.quill.server.chat.SamplingFields;
 import dev.quill.server.http.HttpErrors;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.ConversationStore;
@@ -50,7 +51,8 @@ public final class OpenAiHandler {
     private final Access access;
 
     public OpenAiHandler(Vertx vertx, ChatService chat, ConversationStore store, Access access, ServerMetrics metrics,
-                         LiveStreams live, String modelName, Duration keepAlive, int maxMessages) {
+                         LiveStreams live, String modelName, Duration keepAlive, int maxMessages,
+                         SamplingFields sampling) {
         this.vertx = vertx;
         this.chat = chat;
         this.store = store;
@@ -59,7 +61,7 @@ public final class OpenAiHandler {
         this.live = live;
         this.modelName = modelName;
         this.keepAlive = keepAlive;
-        this.requests = new OpenAiRequests(modelName, maxMessages);
+        this.requests = new OpenAiRequests(modelName, maxMessages, sampling);
     }
 
     public void chatCompletions(RoutingContext ctx) {

@@ -21,7 +21,8 @@ import java.util.UUID;
 /**
  * Turns an OpenAI request body into a {@link ChatRequest}, or an {@link ApiException} that says
  * which field is wrong. Unknown fields are ignored, as OpenAI-compatible servers do; a known
- * field of the wrong JSON type is an error. Sampling fields are read by {@link SamplingFields},
+ * field of the wrong JSON type is an error; a field OpenAI defines that Quill does not implement
+ * is refused or ignored as {@link UnsupportedFields} says. Sampling fields are read by {@link SamplingFields},
  * so they read the same here as on the WebSocket. Every string must be valid Unicode
  * ({@link WireText}) and every role one of {@link Roles}.
  */
@@ -31,10 +32,12 @@ final class OpenAiRequests {
 
     private final String servedModel;
     private final int maxMessages;
+    private final SamplingFields sampling;
 
-    OpenAiRequests(String servedModel, int maxMessages) {
+    OpenAiRequests(String servedModel, int maxMessages, SamplingFields sampling) {
         this.servedModel = servedModel;
         this.maxMessages = maxMessages;
+        this.sampling = sampling;
     }
 
     /** The body as a JSON object, or invalid_json. */
@@ -61,7 +64,8 @@ final class OpenAiRequests {
         checkModel(f);
         List<ChatMessage> messages = messages(f.value("messages"));
         String conversation = conversationId(f);
-        SamplingFields.Parsed sampling = SamplingFields.read(f);
+        UnsupportedFields.checkChat(f);
+        SamplingFields.Parsed sampling = this.sampling.read(f);
         ChatRequest chat = new ChatRequest(ChunkFormat.CHAT.idPrefix + newId(), conversation, messages, null,
                 sampling.params(), sampling.maxTokensGiven());
         return new OpenAiRequest(chat, stream(f), includeUsage(f));
@@ -72,7 +76,8 @@ final class OpenAiRequests {
         JsonFields f = new JsonFields(body);
         checkModel(f);
         String prompt = prompt(f.value("prompt"));
-        SamplingFields.Parsed sampling = SamplingFields.read(f);
+        UnsupportedFields.checkCompletion(f);
+        SamplingFields.Parsed sampling = this.sampling.read(f);
         ChatRequest chat = new ChatRequest(ChunkFormat.TEXT.idPrefix + newId(), null, null, prompt,
                 sampling.params(), sampling.maxTokensGiven());
         return new OpenAiRequest(chat, stream(f), includeUsage(f));

@@ -8,6 +8,7 @@ import dev.quill.server.chat.ChatService;
 import dev.quill.server.chat.ChatService.ActiveChat;
 import dev.quill.server.chat.ChatSink;
 import dev.quill.server.http.HttpErrors;
+import dev.quill.server.http.RequestIds;
 import dev.quill.server.http.ServerMetrics;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.logging.Logger;
@@ -27,6 +28,14 @@ import java.util.function.Function;
 abstract class ResponseSink implements ChatSink {
 
     private static final Logger log = LoggerFactory.getLogger(ResponseSink.class);
+
+    /**
+     * On an answer in a stored conversation ({@code conversation_id}): how many of its stored
+     * messages were left out of the prompt so that it fits the model's context (0 when none).
+     * A header, because OpenAI's response objects have no place for it and SDKs drop unknown
+     * fields; a stateless request is never trimmed, so its answers do not carry it.
+     */
+    static final String OMITTED_MESSAGES = "Quill-Omitted-Messages";
 
     protected final HttpServerResponse response;
     private final ServerMetrics metrics;
@@ -64,6 +73,13 @@ abstract class ResponseSink implements ChatSink {
         }
     }
 
+    /** Reports trimming ({@link #OMITTED_MESSAGES}); called before the response's head is written. */
+    protected final void reportOmitted(String conversationId, int omittedMessages) {
+        if (conversationId != null && !response.headWritten()) {
+            response.putHeader(OMITTED_MESSAGES, Integer.toString(omittedMessages));
+        }
+    }
+
     /** Cancels the generation, if it started (the engine then ends it with onDone(CANCELLED)). */
     protected final void cancelGeneration() {
         if (active != null) {
@@ -81,7 +97,7 @@ abstract class ResponseSink implements ChatSink {
             return;
         }
         aborted = true;
-        log.warn("answering a generation failed; cancelling it", e);
+        log.warn("request " + RequestIds.of(response) + ": answering a generation failed; cancelling it", e);
         if (active != null) {
             active.cancel();
         }
@@ -132,8 +148,8 @@ abstract class ResponseSink implements ChatSink {
     /** This sink as the chat service hears it: every call, and anything it throws, on this side of {@link #abort}. */
     private final class Guarded implements ChatSink {
         @Override
-        public void onStart(String conversationId, int promptTokens) {
-            run(() -> ResponseSink.this.onStart(conversationId, promptTokens));
+        public void onStart(String conversationId, int promptTokens, int omittedMessages) {
+            run(() -> ResponseSink.this.onStart(conversationId, promptTokens, omittedMessages));
         }
 
         @Override

@@ -34,7 +34,8 @@ final class StreamingSink extends ResponseSink implements LiveStreams.Interrupti
     }
 
     @Override
-    public void onStart(String conversationId, int promptTokens) {
+    public void onStart(String conversationId, int promptTokens, int omittedMessages) {
+        reportOmitted(conversationId, omittedMessages);
         sse.open();
         JsonObject opening = shapes.openingChunk();
         if (opening != null) {
@@ -83,6 +84,7 @@ final class StreamingSink extends ResponseSink implements LiveStreams.Interrupti
         }
         Future<Void> ended;
         if (sse.isOpen()) {
+            HttpErrors.log(response, error);
             sse.send(HttpErrors.body(error));
             ended = sse.done();
         } else {

@@ -19,7 +19,8 @@ final class WholeSink extends ResponseSink {
     }
 
     @Override
-    public void onStart(String conversationId, int promptTokens) {
+    public void onStart(String conversationId, int promptTokens, int omittedMessages) {
+        reportOmitted(conversationId, omittedMessages);
     }
 
     @Override

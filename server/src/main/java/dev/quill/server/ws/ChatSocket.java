@@ -53,10 +53,11 @@ public final class ChatSocket implements LiveStreams.Interruptible {
      * Settings a socket needs from the server.
      *
      * @param maxFrameBytes largest message handled; up to twice this gets an error, beyond it a close
+     * @param sampling reads {@code params}, filling what a chat leaves out with the model's defaults
      * @param maxQueuedBytes frames that may wait for a client before its socket is closed
      * @param historyBytes largest {@code history} frame
      */
-    public record Limits(int maxFrameBytes, int maxStreams, int defaultMaxTokens, String modelName,
+    public record Limits(int maxFrameBytes, int maxStreams, SamplingFields sampling, String modelName,
                          long maxQueuedBytes, int historyBytes) {
     }
 
@@ -154,7 +155,7 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         if (conv == null) {
             turn = turn.inNewConversation(); // an id issued now: the store makes the conversation for this turn
         }
-        SamplingFields.Parsed parsed = SocketParams.parse(msg.getValue("params"), limits.defaultMaxTokens());
+        SamplingFields.Parsed parsed = SocketParams.parse(msg.getValue("params"), limits.sampling());
         List<ChatMessage> messages = new ArrayList<>();
         if (msg.getValue("system") instanceof String system && !system.isBlank()) {
             messages.add(new ChatMessage("system", system));
@@ -334,9 +335,10 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         }
 
         @Override
-        public void onStart(String conversationId, int promptTokens) {
+        public void onStart(String conversationId, int promptTokens, int omittedMessages) {
             send(new JsonObject().put("type", "start").put("id", id).put("conversation", conversationId)
-                    .put("model", limits.modelName()).put("prompt_tokens", promptTokens));
+                    .put("model", limits.modelName()).put("prompt_tokens", promptTokens)
+                    .put("omitted_messages", omittedMessages));
         }
 
         @Override

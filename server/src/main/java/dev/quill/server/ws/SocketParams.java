@@ -1,6 +1,5 @@
 package dev.quill.server.ws;
 
-import dev.quill.model.sampling.SamplingParams;
 import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ApiException;
 import dev.quill.server.chat.JsonFields;
@@ -21,17 +20,13 @@ final class SocketParams {
      * @param params the message's {@code params} value: absent (null) or an object
      * @throws ApiException invalid_request naming the field at fault
      */
-    static SamplingFields.Parsed parse(Object params, int defaultMaxTokens) {
+    static SamplingFields.Parsed parse(Object params, SamplingFields fields) {
         if (params == null) {
-            return new SamplingFields.Parsed(SamplingParams.builder().maxTokens(defaultMaxTokens).build(), false);
+            return new SamplingFields.Parsed(fields.defaults(), false); // the model's defaults, as over HTTP
         }
         if (!(params instanceof JsonObject p)) {
             throw JsonFields.wrongType("params", "an object", params);
         }
-        SamplingFields.Parsed parsed = SamplingFields.read(new JsonFields(p));
-        if (parsed.maxTokensGiven()) {
-            return parsed;
-        }
-        return new SamplingFields.Parsed(parsed.params().toBuilder().maxTokens(defaultMaxTokens).build(), false);
+        return fields.read(new JsonFields(p));
     }
 }

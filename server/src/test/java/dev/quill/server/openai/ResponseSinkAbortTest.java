@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quill.model.engine.EngineMetrics;
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
+import dev.quill.model.sampling.SamplingParams;
 import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ChatErrors;
 import dev.quill.server.chat.ChatService;
 import dev.quill.server.chat.PromptBuilder;
+import dev.quill.server.chat.SamplingFields;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.testing.ServerFixture;
 import io.vertx.core.http.HttpServer;
@@ -41,7 +43,7 @@ class ResponseSinkAbortTest {
         }
 
         @Override
-        public void onStart(String conversationId, int promptTokens) {
+        public void onStart(String conversationId, int promptTokens, int omittedMessages) {
             throw new IllegalStateException("the transport refused the write");
         }
 
@@ -76,7 +78,8 @@ class ResponseSinkAbortTest {
             ServerMetrics metrics = new ServerMetrics();
             ChatService chat = new ChatService(quill.vertx, quill.engine, new PromptBuilder(quill.vertx, quill.model,
                     quill.engine.maxLength(), 16, new PromptBuilder.Limits(100, 1, 4), metrics), quill.store);
-            OpenAiRequests requests = new OpenAiRequests("tiny-qwen2", 100);
+            OpenAiRequests requests = new OpenAiRequests("tiny-qwen2", 100,
+                    new SamplingFields(SamplingParams.builder().maxTokens(16).build(), 1_000));
             Router router = Router.router(quill.vertx);
             router.post("/chat").handler(BodyHandler.create()).handler(ctx -> {
                 OpenAiRequest req = requests.chat(OpenAiRequests.body(ctx.body().buffer()));

@@ -1,0 +1,122 @@
+package dev.quill.server.openai;
+
+import dev.quill.server.chat.ApiError;
+import dev.quill.server.chat.ApiException;
+import dev.quill.server.chat.JsonFields;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Set;
+
+/**
+ * The fields of OpenAI's chat and completions requests that Quill does not implement, and what it
+ * does with each. A field that would change the answer is refused with a 400 naming it (its
+ * neutral value, such as {@code logprobs: false} or an empty {@code tools}, is accepted), so a
+ * client never mistakes an answer made without it for one made with it. Fields that change
+ * nothing about the text (user ids, metadata, cache and tier hints) are accepted and ignored, and
+ * README.md's "OpenAI API" section lists them with why. This class is the audit's one place: a
+ * feature that lands removes its line here.
+ */
+final class UnsupportedFields {
+
+    /** response_format types OpenAI defines; only "text" (no format) is served today. */
+    private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
+
+    private UnsupportedFields() {
+    }
+
+    /** {@code POST /v1/chat/completions}. */
+    static void checkChat(JsonFields f) {
+        responseFormat(f);
+        if (Boolean.TRUE.equals(f.bool("logprobs"))) {
+            throw notYet("logprobs", "logprobs are not supported yet; send logprobs: false or leave it out");
+        }
+        topLogprobs(f);
+        if (nonEmptyArray(f, "tools")) {
+            throw notYet("tools", "tool calling is not supported yet: tools would not reach the model");
+        }
+        Object choice = f.value("tool_choice");
+        if (choice != null && !"none".equals(choice) && !"auto".equals(choice)) {
+            throw notYet("tool_choice", "tool calling is not supported yet; tool_choice may only be \"none\" or \"auto\"");
+        }
+        if (nonEmptyArray(f, "functions") || f.value("function_call") != null) {
+            String param = f.value("function_call") != null ? "function_call" : "functions";
+            throw notYet(param, "function calling is not supported yet: functions would not reach the model");
+        }
+        if (f.value("audio") != null) {
+            throw notYet("audio", "audio output is not supported: this server generates text only");
+        }
+        Object modalities = f.value("modalities");
+        if (modalities instanceof JsonArray m && m.stream().anyMatch(x -> !"text".equals(x))) {
+            throw notYet("modalities", "only the \"text\" modality is supported");
+        }
+        if (f.value("web_search_options") != null) {
+            throw notYet("web_search_options", "web search is not supported: this server has no search tool");
+        }
+    }
+
+    /** {@code POST /v1/completions}. */
+    static void checkCompletion(JsonFields f) {
+        responseFormat(f);
+        Long logprobs = f.integer("logprobs", 0, 5);
+        if (logprobs != null && logprobs > 0) {
+            throw notYet("logprobs", "logprobs are not supported yet; leave logprobs out");
+        }
+        if (Boolean.TRUE.equals(f.bool("echo"))) {
+            throw notYet("echo", "echo is not supported yet; send echo: false or leave it out");
+        }
+        Long bestOf = f.integer("best_of", 1, 20);
+        if (bestOf != null && bestOf > 1) {
+            throw notYet("best_of", "only best_of=1 is supported, got " + bestOf);
+        }
+        String suffix = f.string("suffix");
+        if (suffix != null && !suffix.isEmpty()) {
+            throw notYet("suffix", "suffix (fill in the middle) is not supported");
+        }
+    }
+
+    /** An unknown type is an error of its own; a known one not served yet says so. */
+    private static void responseFormat(JsonFields f) {
+        JsonObject format = f.object("response_format");
+        if (format == null) {
+            return;
+        }
+        Object type = format.getValue("type");
+        if (!(type instanceof String t)) {
+            throw new ApiException(ApiError.invalid("'response_format.type' must be a string, one of "
+                    + "\"text\", \"json_object\", \"json_schema\"; got " + JsonFields.typeName(type), "response_format.type"));
+        }
+        if (!RESPONSE_FORMATS.contains(t)) {
+            throw new ApiException(ApiError.invalid("response_format type '" + shorten(t) + "' is not one of "
+                    + "\"text\", \"json_object\", \"json_schema\"", "response_format.type"));
+        }
+        if (!t.equals("text")) {
+            throw new ApiException(ApiError.unsupported("unsupported_value", "response_format type '" + t
+                    + "' is not supported yet (structured output is coming); only \"text\" is served",
+                    "response_format.type"));
+        }
+    }
+
+    private static void topLogprobs(JsonFields f) {
+        Long top = f.integer("top_logprobs", 0, 20);
+        if (top != null && top > 0) {
+            throw notYet("top_logprobs", "top_logprobs are not supported yet; leave top_logprobs out");
+        }
+    }
+
+    private static boolean nonEmptyArray(JsonFields f, String name) {
+        Object v = f.value(name);
+        if (v != null && !(v instanceof JsonArray)) {
+            throw JsonFields.wrongType(name, "an array", v);
+        }
+        return v instanceof JsonArray a && !a.isEmpty();
+    }
+
+    private static ApiException notYet(String param, String message) {
+        return new ApiException(ApiError.unsupported("unsupported_parameter", message, param));
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+}
