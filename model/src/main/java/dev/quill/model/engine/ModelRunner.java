@@ -6,14 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a step's forward passes (tensors, no policy), so that a pass that fails costs only the
- * chunk that made it fail.
+ * Runs a step's forward pass (tensors, no policy), so that a pass that fails costs only the chunk
+ * that made it fail.
  *
- * <p>The one-token decodes share one batched pass; each prompt chunk has a pass of its own (one
- * padded pass for both would compute every decode row as wide as the longest prompt chunk: 16
- * decodes beside a 128-token chunk make 2048 rows for 143 tokens). When a pass throws, its chunks
- * are split in halves and run again, down to single chunks, and only a chunk that fails alone is
- * lost: one culprit among B decodes costs about 2 log2(B) extra passes, and only on that step.
+ * <p>One pass per step: every scheduled token, decodes and prompt chunks alike, is packed into one
+ * ragged pass, so the step reads the weights once (a pass per prompt chunk read them once more for
+ * each). When a pass throws, its chunks are split in halves and run again, down to single chunks,
+ * and only a chunk that fails alone is lost: one culprit among B chunks costs about 2 log2(B) extra
+ * passes, and only on that step.
  *
  * <p>Why running a chunk again is safe: a pass writes keys and values only at its own chunks'
  * slots and positions {@code [start, start + n)} (BatchLayout.cacheWrite), in each layer before
@@ -23,17 +23,30 @@ import java.util.List;
  * healthy chunks get what an undisturbed pass would have given them (up to the float rounding of
  * a different batch shape). A chunk that fails alone is failed by the engine, which frees its slot
  * without keeping its cache for reuse, so its partial writes are never read as a prefix; and no
- * pass reads a slot past its sequence's end (prompt chunks run alone; batched decodes read each
- * slot up to its own end, see BatchLayout.attendEach), so they cannot reach the slot's next owner.
+ * pass reads a slot past its sequence's end (each chunk attends to its own slot up to its own end,
+ * see Attention.attendEach), so they cannot reach the slot's next owner.
  *
  * <p>Engine thread only.
  */
 final class ModelRunner {
 
-    private final ForwardPass pass;
+    /** How a step's chunks are grouped into passes. */
+    enum Passes {
+        /** Every chunk of the step in one packed pass: the default. */
+        ONE_PER_STEP,
+        /**
+         * The decodes in one pass and each prompt chunk in a pass of its own, as before packing:
+         * kept only so that EngineBenchmark can measure the two side by side in one run.
+         */
+        PROMPT_CHUNKS_APART
+    }
 
-    ModelRunner(ForwardPass pass) {
+    private final ForwardPass pass;
+    private final Passes passes;
+
+    ModelRunner(ForwardPass pass, Passes passes) {
         this.pass = pass;
+        this.passes = passes;
     }
 
     /**
@@ -46,8 +59,15 @@ final class ModelRunner {
     Output execute(StepPlan plan) {
         List<StepPlan.Chunk> chunks = plan.chunks();
         Output out = new Output(new float[chunks.size()][], new Throwable[chunks.size()]);
-        int[] rows = new int[chunks.size()]; // decode rows first, then one prompt chunk at a time
-        int decodes = 0;
+        int[] rows = new int[chunks.size()];
+        if (passes == Passes.ONE_PER_STEP) {
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = i;
+            }
+            run(chunks, rows, 0, rows.length, out);
+            return out;
+        }
+        int decodes = 0;                     // decode rows first, then one prompt chunk at a time
         for (int i = 0; i < chunks.size(); i++) {
             if (chunks.get(i).tokens().length == 1) {
                 rows[decodes++] = i;

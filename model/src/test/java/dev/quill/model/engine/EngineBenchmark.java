@@ -37,8 +37,12 @@ public final class EngineBenchmark {
         int decodeTokens = 64;
         Integer threads = null;
         boolean streamsOnly = false;
+        int compareRounds = 0;
+        String modelId = "gpt2-124m";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--compare-passes" -> compareRounds = Integer.parseInt(args[++i]); // only the comparison
+                case "--model" -> modelId = args[++i];
                 case "--streams" -> streamsArg = args[++i];
                 case "--tokens" -> decodeTokens = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.valueOf(args[++i]);
@@ -48,9 +52,13 @@ public final class EngineBenchmark {
         }
         // Before DJL starts: PyTorch fixes its thread pools then. Same default as serve and generate.
         TorchThreads.configure(threads, null);
-        Path dir = BenchModel.GPT2_124M.folder(BenchModel.defaultRoot()); // the decoder benchmark's model
+        Path dir = BenchModel.byId(modelId).folder(BenchModel.defaultRoot()); // the decoder benchmark's models
         System.out.printf("threads: intra-op %s, cores %d%n", System.getProperty("ai.djl.pytorch.num_threads"),
                 Runtime.getRuntime().availableProcessors());
+        if (compareRounds > 0) {
+            StepPassesComparison.run(dir, compareRounds);
+            return;
+        }
 
         List<Integer> streams = java.util.Arrays.stream(streamsArg.split(",")).map(Integer::valueOf).toList();
         int maxStreams = streams.stream().mapToInt(Integer::intValue).max().orElse(1);

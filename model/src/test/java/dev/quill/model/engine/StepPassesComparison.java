@@ -1,0 +1,167 @@
+package dev.quill.model.engine;
+
+import dev.quill.model.LanguageModel;
+import dev.quill.model.decoder.DecoderOptions;
+import dev.quill.model.generate.FinishReason;
+import dev.quill.model.sampling.SamplingParams;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * EngineBenchmark's {@code --compare-passes ROUNDS}: one packed pass per step against the decodes
+ * and each prompt chunk in passes of their own, on the same decoder, interleaved (A B, B A, ...)
+ * so that a shared machine's drift falls on both. The workload is the one packing is for: 16
+ * clients in a closed loop, each sending requests with fresh 64–256-token prompts (no prefix
+ * reuse) for 32 greedy tokens, so that most steps carry decodes and some prompt chunk together.
+ */
+final class StepPassesComparison {
+
+    private static final int CLIENTS = 16;
+    private static final int TURNS = 3;
+    private static final int ANSWER = 32;
+
+    private StepPassesComparison() {
+    }
+
+    record Result(double seconds, double outputTps, double ttftP50, double tpotP50, long steps, long passes) {
+        @Override
+        public String toString() {
+            return String.format("%6.1f s, %6.1f output tok/s, TTFT p50 %6.0f ms, TPOT p50 %5.0f ms, %4d steps, %4d passes",
+                    seconds, outputTps, ttftP50, tpotP50, steps, passes);
+        }
+    }
+
+    static void run(Path dir, int rounds) throws Exception {
+        try (LanguageModel m = LanguageModel.load(dir, DecoderOptions.cpu(CLIENTS, 256 + ANSWER + 8))) {
+            System.out.printf("step passes: %d clients x %d turns, prompts 64-256 fresh tokens, %d-token answers, budget 512%n",
+                    CLIENTS, TURNS, ANSWER);
+            once(m, ModelRunner.Passes.ONE_PER_STEP, 1); // warm-up
+            once(m, ModelRunner.Passes.PROMPT_CHUNKS_APART, 1);
+            List<Result> one = new ArrayList<>();
+            List<Result> apart = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                ModelRunner.Passes first = r % 2 == 0 ? ModelRunner.Passes.ONE_PER_STEP : ModelRunner.Passes.PROMPT_CHUNKS_APART;
+                for (ModelRunner.Passes p : new ModelRunner.Passes[] {first, other(first)}) {
+                    String load = loadAverage();
+                    Result res = once(m, p, TURNS);
+                    (p == ModelRunner.Passes.ONE_PER_STEP ? one : apart).add(res);
+                    System.out.printf("round %d %-19s %s  [load before %s]%n", r + 1, p, res, load);
+                }
+            }
+            System.out.printf("median ONE_PER_STEP        %s%n", median(one));
+            System.out.printf("median PROMPT_CHUNKS_APART %s%n", median(apart));
+        }
+    }
+
+    private static ModelRunner.Passes other(ModelRunner.Passes p) {
+        return p == ModelRunner.Passes.ONE_PER_STEP ? ModelRunner.Passes.PROMPT_CHUNKS_APART : ModelRunner.Passes.ONE_PER_STEP;
+    }
+
+    private static Result once(LanguageModel m, ModelRunner.Passes passes, int turns) throws Exception {
+        long[] passCount = new long[1];
+        ForwardPass counted = chunks -> {
+            passCount[0]++; // engine thread only
+            return m.decoder().forward(chunks);
+        };
+        List<double[]> perRequest = new ArrayList<>(); // ttft ms, tpot ms
+        long outputTokens = 0;
+        long t0 = System.nanoTime();
+        long steps;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(CLIENTS);
+        try (Engine engine = new Engine(m.decoder(), counted, m.tokenizer(), m.eosIds(),
+                new EngineOptions(256, 512, false), passes)) {
+            List<CompletableFuture<List<double[]>>> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                clients.add(CompletableFuture.supplyAsync(() -> client(engine, client, turns), pool)); // each blocks
+            }
+            for (CompletableFuture<List<double[]>> c : clients) {
+                List<double[]> r = c.get(30, TimeUnit.MINUTES);
+                perRequest.addAll(r);
+                outputTokens += (long) r.size() * ANSWER;
+            }
+            steps = engine.metrics().steps.sum();
+        } finally {
+            pool.shutdown();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Result(seconds, outputTokens / seconds, p50(perRequest, 0), p50(perRequest, 1), steps, passCount[0]);
+    }
+
+    /** One client's turns, one after another; per request its time to first token and per output token. */
+    private static List<double[]> client(Engine engine, int client, int turns) {
+        Random rnd = new Random(1000 + client);
+        List<double[]> out = new ArrayList<>();
+        try {
+            for (int t = 0; t < turns; t++) {
+                int[] prompt = new int[64 + rnd.nextInt(193)];
+                for (int i = 0; i < prompt.length; i++) {
+                    prompt[i] = rnd.nextInt(30000);
+                }
+                Timing timing = new Timing();
+                long start = System.nanoTime();
+                engine.submit(new GenerationRequest(prompt, SamplingParams.builder().temperature(0).maxTokens(ANSWER)
+                        .ignoreEos(true).build(), timing));
+                timing.done.get(30, TimeUnit.MINUTES);
+                out.add(new double[] {(timing.first - start) / 1e6, (timing.last - timing.first) / 1e6 / (ANSWER - 1)});
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    private static final class Timing implements TokenListener {
+        final CompletableFuture<FinishReason> done = new CompletableFuture<>();
+        volatile long first;
+        volatile long last;
+
+        @Override
+        public void onToken(String text, int tokenId) {
+            long now = System.nanoTime();
+            if (first == 0) {
+                first = now;
+            }
+            last = now;
+        }
+
+        @Override
+        public void onDone(FinishReason reason, Usage usage) {
+            done.complete(reason);
+        }
+
+        @Override
+        public void onError(EngineError error) {
+            done.completeExceptionally(error);
+        }
+    }
+
+    private static double p50(List<double[]> rows, int column) {
+        double[] v = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
+        return v[v.length / 2];
+    }
+
+    private static Result median(List<Result> rs) {
+        return new Result(med(rs, Result::seconds), med(rs, Result::outputTps), med(rs, Result::ttftP50),
+                med(rs, Result::tpotP50), (long) med(rs, r -> r.steps()), (long) med(rs, r -> r.passes()));
+    }
+
+    private static double med(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
+        double[] v = rs.stream().mapToDouble(f).sorted().toArray();
+        return v[v.length / 2];
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.copyOf(java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+}
