@@ -8,15 +8,18 @@ import dev.quill.model.sampling.SamplingParams;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * EngineBenchmark's {@code --compare-passes ROUNDS}: one packed pass per step against the decodes
- * and each prompt chunk in passes of their own, on the same decoder, interleaved (A B, B A, ...)
- * so that a shared machine's drift falls on both. The workload is the one packing is for: 16
+ * EngineBenchmark's {@code --compare-passes ROUNDS [--budgets 128,256,512]}: one packed pass per
+ * step against the decodes and each prompt chunk in passes of their own, at each step token budget,
+ * on the same decoder, interleaved (the order rotates each round) so that a shared machine's drift
+ * falls on every variant. The workload is the one packing is for: 16
  * clients in a closed loop, each sending requests with fresh 64–256-token prompts (no prefix
  * reuse) for 32 greedy tokens, so that most steps carry decodes and some prompt chunk together.
  */
@@ -37,33 +40,45 @@ final class StepPassesComparison {
         }
     }
 
-    static void run(Path dir, int rounds) throws Exception {
-        try (LanguageModel m = LanguageModel.load(dir, DecoderOptions.cpu(CLIENTS, 256 + ANSWER + 8))) {
-            System.out.printf("step passes: %d clients x %d turns, prompts 64-256 fresh tokens, %d-token answers, budget 512%n",
-                    CLIENTS, TURNS, ANSWER);
-            once(m, ModelRunner.Passes.ONE_PER_STEP, 1); // warm-up
-            once(m, ModelRunner.Passes.PROMPT_CHUNKS_APART, 1);
-            List<Result> one = new ArrayList<>();
-            List<Result> apart = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                ModelRunner.Passes first = r % 2 == 0 ? ModelRunner.Passes.ONE_PER_STEP : ModelRunner.Passes.PROMPT_CHUNKS_APART;
-                for (ModelRunner.Passes p : new ModelRunner.Passes[] {first, other(first)}) {
-                    String load = loadAverage();
-                    Result res = once(m, p, TURNS);
-                    (p == ModelRunner.Passes.ONE_PER_STEP ? one : apart).add(res);
-                    System.out.printf("round %d %-19s %s  [load before %s]%n", r + 1, p, res, load);
-                }
-            }
-            System.out.printf("median ONE_PER_STEP        %s%n", median(one));
-            System.out.printf("median PROMPT_CHUNKS_APART %s%n", median(apart));
+    /** One way to run the workload: how steps become passes, and the step's token budget. */
+    record Variant(ModelRunner.Passes passes, int budget) {
+        @Override
+        public String toString() {
+            return passes + ", budget " + budget;
         }
     }
 
-    private static ModelRunner.Passes other(ModelRunner.Passes p) {
-        return p == ModelRunner.Passes.ONE_PER_STEP ? ModelRunner.Passes.PROMPT_CHUNKS_APART : ModelRunner.Passes.ONE_PER_STEP;
+    /** Every variant in each round, the order rotating from round to round; then each one's medians. */
+    static void run(Path dir, int rounds, List<Integer> budgets) throws Exception {
+        List<Variant> variants = new ArrayList<>();
+        for (int budget : budgets) {
+            for (ModelRunner.Passes p : ModelRunner.Passes.values()) {
+                variants.add(new Variant(p, budget));
+            }
+        }
+        try (LanguageModel m = LanguageModel.load(dir, DecoderOptions.cpu(CLIENTS, 256 + ANSWER + 8))) {
+            System.out.printf("step passes: %d clients x %d turns, prompts 64-256 fresh tokens, %d-token answers%n",
+                    CLIENTS, TURNS, ANSWER);
+            for (ModelRunner.Passes p : ModelRunner.Passes.values()) {
+                once(m, new Variant(p, budgets.get(0)), 1); // warm-up
+            }
+            Map<Variant, List<Result>> results = new LinkedHashMap<>();
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < variants.size(); i++) {
+                    Variant v = variants.get((i + r) % variants.size());
+                    String load = loadAverage();
+                    Result res = once(m, v, TURNS);
+                    results.computeIfAbsent(v, k -> new ArrayList<>()).add(res);
+                    System.out.printf("round %d %-35s %s  [load before %s]%n", r + 1, v, res, load);
+                }
+            }
+            for (Variant v : variants) {
+                System.out.printf("median %-35s %s%n", v, median(results.get(v)));
+            }
+        }
     }
 
-    private static Result once(LanguageModel m, ModelRunner.Passes passes, int turns) throws Exception {
+    private static Result once(LanguageModel m, Variant variant, int turns) throws Exception {
         long[] passCount = new long[1];
         ForwardPass counted = chunks -> {
             passCount[0]++; // engine thread only
@@ -75,7 +90,7 @@ final class StepPassesComparison {
         long steps;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(CLIENTS);
         try (Engine engine = new Engine(m.decoder(), counted, m.tokenizer(), m.eosIds(),
-                new EngineOptions(256, 512, false), passes)) {
+                new EngineOptions(256, variant.budget(), false), variant.passes())) {
             List<CompletableFuture<List<double[]>>> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
                 int client = c;
