@@ -116,6 +116,7 @@ public final class DecoderBenchmark {
                 System.out.printf("%n== %s: one packed pass per step against prompt chunks apart ==%n", models.get(i).id);
                 try (Decoder decoder = DecoderLoader.load(dirs.get(i), DecoderOptions.cpu(PackedSteps.SLOTS, PackedSteps.MAX_LENGTH))) {
                     PackedSteps.measure(decoder, intOr("pairs", 15), label);
+                    PackedSteps.budgetSweep(decoder, intOr("pairs", 15), label);
                 }
             }
             return;

@@ -90,6 +90,37 @@ final class PackedSteps {
         return DECODE_CONTEXT + 7 * slot;
     }
 
+    /**
+     * What the step token budget costs the decodes: 16 decodes alone, and packed with a prompt chunk
+     * that fills a budget of 32 to 512 tokens. The step's time is every stream's time per output
+     * token while a prompt is being prefilled; a prompt of P tokens needs P / (budget - 16) steps.
+     */
+    static void budgetSweep(Decoder decoder, int repeats, String label) {
+        Random rnd = new Random(12);
+        int vocab = decoder.config().vocabSize();
+        List<SequenceChunk> decodes = new ArrayList<>();
+        for (int s = 0; s < DECODE_SLOTS; s++) {
+            decodes.add(new SequenceChunk(s, context(s), tokens(rnd, 1, vocab)));
+        }
+        double alone = 0;
+        for (int budget : new int[] {16, 32, 64, 128, 256, 512}) {
+            List<SequenceChunk> step = new ArrayList<>(decodes);
+            if (budget > DECODE_SLOTS) {
+                step.add(new SequenceChunk(DECODE_SLOTS, 0, tokens(rnd, budget - DECODE_SLOTS, vocab)));
+            }
+            packed(decoder, step); // warm-up
+            double[] ms = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                ms[i] = packed(decoder, step);
+            }
+            Stats t = Stats.of(ms);
+            alone = budget == DECODE_SLOTS ? t.median() : alone;
+            System.out.printf("  budget %3d (16 decodes + a %3d-token chunk): step %7.1f ms (min %.1f), %.1fx the decodes alone, "
+                            + "prefill %4.0f tokens/s%s%n", budget, budget - DECODE_SLOTS, t.median(), t.min(), t.median() / alone,
+                    (budget - DECODE_SLOTS) / (t.median() / 1e3), label.isEmpty() ? "" : "  [" + label + "]");
+        }
+    }
+
     private static double packed(Decoder decoder, List<SequenceChunk> all) {
         long t0 = System.nanoTime();
         decoder.forward(all);
