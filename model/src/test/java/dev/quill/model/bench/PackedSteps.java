@@ -116,7 +116,7 @@ final class PackedSteps {
             Stats t = Stats.of(ms);
             alone = budget == DECODE_SLOTS ? t.median() : alone;
             System.out.printf("  budget %3d (16 decodes + a %3d-token chunk): step %7.1f ms (min %.1f), %.1fx the decodes alone, "
-                            + "prefill %4.0f tokens/s%s%n", budget, budget - DECODE_SLOTS, t.median(), t.min(), t.median() / alone,
+                            + "prompt tokens %4.0f/s%s%n", budget, budget - DECODE_SLOTS, t.median(), t.min(), t.median() / alone,
                     (budget - DECODE_SLOTS) / (t.median() / 1e3), label.isEmpty() ? "" : "  [" + label + "]");
         }
     }

@@ -61,17 +61,33 @@ class ModelRunnerTest {
     }
 
     @Test
-    void aFailingPackedPassIsSplitUntilOnlyTheCulpritFails() {
+    void aFailingPackedPassRunsApartSoAFailingPromptChunkRunsOnceMore() {
         RecordingPass pass = new RecordingPass(3); // a prompt chunk
         ModelRunner.Output out = new ModelRunner(pass, ModelRunner.Passes.ONE_PER_STEP).execute(mixedStep());
         assertThat(out.failures()[3]).hasMessageContaining("slot 3 fails");
-        for (int i : new int[] {0, 1, 2, 4}) {
-            assertThat(out.failures()[i]).as("chunk %d", i).isNull();
-            assertThat(out.logits()[i]).as("chunk %d", i).containsExactly(i, mixedStep().chunks().get(i).start()
-                    + mixedStep().chunks().get(i).tokens().length);
+        assertHealthyExcept(out, 3);
+        assertThat(pass.passes).containsExactly(List.of(0, 1, 2, 3, 4), List.of(3), List.of(4), List.of(0, 1, 2));
+    }
+
+    @Test
+    void aFailingDecodeIsFoundByHalvingTheDecodes() {
+        RecordingPass pass = new RecordingPass(1); // a decode
+        ModelRunner.Output out = new ModelRunner(pass, ModelRunner.Passes.ONE_PER_STEP).execute(mixedStep());
+        assertThat(out.failures()[1]).hasMessageContaining("slot 1 fails");
+        assertHealthyExcept(out, 1);
+        assertThat(pass.passes).containsExactly(List.of(0, 1, 2, 3, 4), List.of(3), List.of(4), List.of(0, 1, 2),
+                List.of(0), List.of(1, 2), List.of(1), List.of(2));
+    }
+
+    private static void assertHealthyExcept(ModelRunner.Output out, int culprit) {
+        StepPlan plan = mixedStep();
+        for (int i = 0; i < 5; i++) {
+            if (i != culprit) {
+                assertThat(out.failures()[i]).as("chunk %d", i).isNull();
+                assertThat(out.logits()[i]).as("chunk %d", i)
+                        .containsExactly(i, plan.chunks().get(i).start() + plan.chunks().get(i).tokens().length);
+            }
         }
-        assertThat(pass.passes).first().isEqualTo(List.of(0, 1, 2, 3, 4));
-        assertThat(pass.passes.size()).as("halving, not one pass per chunk").isLessThanOrEqualTo(1 + 2 * 3);
     }
 
     @Test
