@@ -169,7 +169,8 @@ final class StepPassesComparison {
 
     private static double med(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
         double[] v = rs.stream().mapToDouble(f).sorted().toArray();
-        return v[v.length / 2];
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     private static String loadAverage() {
