@@ -15,7 +15,7 @@ import ai.djl.ndarray.NDList;
  */
 record Attention(Linear qkv, Linear out, int heads, int kvHeads, int headDim, NDArray scale, boolean rotary) {
 
-    /** x: (N, D) for the pass's N = B*T rows; rotation: (N, hd, hd) or null; returns (N, D). */
+    /** x: (N, D), the pass's packed rows; rotation: (N, hd, hd) or null; returns (N, D). */
     NDArray forward(NDArray x, BatchLayout layout, NDArray rotation, KvCache cache, int layer) {
         long n = layout.rows;
         NDList parts = qkv.apply(x).reshape(n, heads + 2L * kvHeads, headDim)
@@ -28,38 +28,64 @@ record Attention(Linear qkv, Linear out, int heads, int kvHeads, int headDim, ND
             k = Rotary.apply(k, rotation);
         }
         cache.write(layer, layout, k, v);
-        if (layout.attendEach) {
-            return out.apply(attendEach(q, cache, layer, layout));
-        }
-        NDList kv = cache.read(layer, layout);                   // each (B, kvHeads, L, hd)
-        NDArray y = layout.everyKeyVisible ? attendOneToken(q, kv, layout) : attend(q, kv, layout);
+        NDArray y = layout.oneView
+                ? attendOneToken(q, cache.read(layer, layout), layout)
+                : attendEach(q, cache, layer, layout);
         return out.apply(y);                                     // (N, H * hd) -> (N, D)
     }
 
     /**
-     * One new token for each of B sequences that are not one view of the cache: each attends to
-     * its own slot's keys up to its own length, read in place. Gathering them instead copied every
-     * slot up to the longest sequence, per layer and step: with 16 conversations of ~900 tokens,
-     * about 1 GB a step. This costs ~10 small operators per sequence and layer and reads only the
-     * keys each sequence has.
+     * Ragged: each chunk's queries against its own slot's keys up to its own length, read in place,
+     * with its own causal mask when it has more than one token. Padding the chunks to the longest
+     * instead would compute every decode row as wide as the longest prompt chunk (16 decodes beside
+     * a 128-token chunk: 2048 rows for 143 tokens); gathering the slots would copy every one up to
+     * the longest sequence, per layer and step. This costs ~10 small operators per chunk and layer
+     * and reads only the keys each sequence has.
      */
     private NDArray attendEach(NDArray q, KvCache cache, int layer, BatchLayout layout) {
-        int group = heads / kvHeads;
-        NDList queries = q.mul(scale).split(layout.batch, 0);       // B of (1, H, hd)
+        q = q.mul(scale);
+        NDList queries = layout.batch == 1 ? new NDList(q) : q.split(layout.splits, 0); // B of (T_b, H, hd)
         NDList outputs = new NDList(layout.batch);
         for (int b = 0; b < layout.batch; b++) {
-            NDList kv = cache.readSlot(layer, layout.slots[b], layout.ends[b]); // each (kvHeads, len, hd)
-            NDArray scores = queries.get(b).reshape(kvHeads, group, headDim)
-                    .matMul(kv.get(0).transpose(0, 2, 1));          // (kvHeads, group, len)
-            outputs.add(scores.softmax(-1).matMul(kv.get(1))        // (kvHeads, group, hd)
-                    .reshape(1, (long) heads * headDim));
+            NDList kv = cache.readSlot(layer, layout.slots[b], layout.ends[b]); // each (kvHeads, L_b, hd)
+            outputs.add(layout.lengths[b] == 1
+                    ? attendToken(queries.get(b), kv)
+                    : attendChunk(queries.get(b), kv, layout.masks[b], layout.lengths[b]));
         }
-        return NDArrays.concat(outputs, 0);                         // (B, H * hd)
+        return layout.batch == 1 ? outputs.get(0) : NDArrays.concat(outputs, 0); // (N, H * hd)
     }
 
     /**
-     * One new token per sequence, every key visible (batch-1 decode): no mask, and no copies.
-     * The query heads of one kv head are adjacent, so (B, H, hd) is already (B, kvHeads, group, hd).
+     * One token: every key of its sequence visible, no mask. The query heads of one kv head are
+     * adjacent, so (1, H, hd) is already (kvHeads, group, hd).
+     */
+    private NDArray attendToken(NDArray q, NDList kv) {
+        NDArray scores = q.reshape(kvHeads, heads / kvHeads, headDim)
+                .matMul(kv.get(0).transpose(0, 2, 1));          // (kvHeads, group, L_b)
+        return scores.softmax(-1).matMul(kv.get(1))             // (kvHeads, group, hd)
+                .reshape(1, (long) heads * headDim);
+    }
+
+    /** T tokens of one sequence under its causal mask (T, L_b); queries folded onto their kv heads. */
+    private NDArray attendChunk(NDArray q, NDList kv, NDArray mask, long t) {
+        int group = heads / kvHeads;
+        long l = kv.get(0).getShape().get(1);
+        // Fold each group of query heads onto its shared kv head instead of copying keys:
+        // (T, H, hd) -> (H, T, hd) -> (kvHeads, group * T, hd)
+        NDArray scores = q.transpose(1, 0, 2).reshape(kvHeads, group * t, headDim)
+                .matMul(kv.get(0).transpose(0, 2, 1))             // (kvHeads, group * T, L_b)
+                .reshape(heads, t, l)
+                .add(mask);                                       // causal
+        return scores.softmax(-1).reshape(kvHeads, group * t, l)
+                .matMul(kv.get(1))                                // (kvHeads, group * T, hd)
+                .reshape(heads, t, headDim)
+                .transpose(1, 0, 2)
+                .reshape(t, (long) heads * headDim);              // (T, H * hd)
+    }
+
+    /**
+     * One new token per sequence, every key visible, the sequences one view of the cache (batch-1
+     * decode): no mask, no copies, one product for the batch. (B, H, hd) is (B, kvHeads, group, hd).
      */
     private NDArray attendOneToken(NDArray q, NDList kv, BatchLayout layout) {
         long b = layout.batch;
@@ -67,24 +93,5 @@ record Attention(Linear qkv, Linear out, int heads, int kvHeads, int headDim, ND
                 .matMul(kv.get(0).transpose(0, 1, 3, 2));         // (B, kvHeads, group, L)
         return scores.softmax(-1).matMul(kv.get(1))               // (B, kvHeads, group, hd)
                 .reshape(b, (long) heads * headDim);              // (B, H * hd), B = N
-    }
-
-    /** Any chunk shapes: a causal and padding mask, and queries folded onto their kv heads. */
-    private NDArray attend(NDArray q, NDList kv, BatchLayout layout) {
-        long b = layout.batch;
-        long t = layout.width;
-        long l = layout.keyLength;
-        int group = heads / kvHeads;
-        // Fold each group of query heads onto its shared kv head instead of copying keys:
-        // (N, H, hd) -> (B, T, H, hd) -> (B, H, T, hd) -> (B, kvHeads, group * T, hd)
-        q = q.reshape(b, t, heads, headDim).transpose(0, 2, 1, 3).mul(scale).reshape(b, kvHeads, group * t, headDim);
-        NDArray scores = q.matMul(kv.get(0).transpose(0, 1, 3, 2))   // (B, kvHeads, group * T, L)
-                .reshape(b, heads, t, l)
-                .add(layout.mask);                                    // causal + padding
-        NDArray probs = scores.softmax(-1).reshape(b, kvHeads, group * t, l);
-        return probs.matMul(kv.get(1))                               // (B, kvHeads, group * T, hd)
-                .reshape(b, heads, t, headDim)
-                .transpose(0, 2, 1, 3)
-                .reshape(b * t, (long) heads * headDim);             // (N, H * hd)
     }
 }

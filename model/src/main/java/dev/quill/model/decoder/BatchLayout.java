@@ -10,93 +10,86 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Where the tokens of one forward pass sit: B sequences padded to the longest chunk T, flattened
- * to N = B*T rows, reading keys up to L. Built once per pass and shared by every layer, so that
- * nothing per layer parses an index or copies an array from Java.
+ * Where the tokens of one forward pass sit: the B chunks' tokens packed back to back into N rows,
+ * with no padding (ragged), so every linear layer multiplies exactly the step's tokens, once, and
+ * only attention sees the sequences. Chunk b owns rows {@code [offset_b, offset_b + lengths[b])}.
+ * Built once per pass and shared by every layer, so that nothing per layer parses an index or
+ * copies an array from Java.
  *
  * <p>All arrays belong to the pass's manager and die with it.
  */
 final class BatchLayout {
 
     final int batch;       // B
-    final int width;       // T: longest chunk in the pass
-    final int rows;        // N = B*T
+    final int rows;        // N: every chunk's tokens, packed
     final int keyLength;   // L: longest sequence after the pass
     /**
-     * T = 1 and every sequence is L long: each query sees every key, so no mask is built or added
-     * (batch-1 decode, and any batch of equal-length sequences).
+     * Every chunk is one token, the sequences are equally long and sit in consecutive slots (batch-1
+     * decode, and any batch of equal-length sequences): attention then reads the cache as one view
+     * and needs no mask.
      */
-    final boolean everyKeyVisible;
-    final NDIndex tokenRows;      // (N) token ids, int64; padding repeats the chunk's last token
+    final boolean oneView;
+    final NDIndex tokenRows;      // (N) token ids, int64
     final NDIndex tokenColumns;   // [:, ids], for an embedding stored (D, V)
     final NDIndex positionRows;   // (N) positions: rows of the position and rotary tables
-    final NDIndex cacheWrite;     // [slot, :, position] of each real token
-    final NDIndex realRows;       // (R) rows of the N that are real tokens; null if none is padding
-    final NDIndex lastRows;       // (B) row of each chunk's last token; null when T = 1 (every row is last)
-    final int firstSlot;          // >= 0 when the slots are consecutive, so the cache is read as a view
-    final NDIndex cacheGather;    // [slots, :, :L] when they are not: the cache is read by gathering
-    final NDArray mask;           // (B, 1, T, L): 0 where a query may see a key, -inf elsewhere; or null
-    /**
-     * T = 1 with B > 1 sequences that are not one view of the cache (scattered slots or different
-     * lengths): attention then runs per sequence on its own slot's keys, read in place, instead of
-     * gathering every slot up to the longest sequence into a copy per layer.
-     */
-    final boolean attendEach;
+    final NDIndex cacheWrite;     // [slot, :, position] of each row
+    final NDIndex lastRows;       // (B) row of each chunk's last token; null when N = B (every row is last)
+    final int firstSlot;          // chunk 0's slot: with oneView, the cache view starts there
+    final long[] splits;          // (B - 1) first rows of chunks 1..B-1: where attention splits the rows
     final int[] slots;            // (B) each sequence's slot
+    final int[] lengths;          // (B) each chunk's tokens
     final int[] ends;             // (B) each sequence's length after the pass: the keys it sees
+    /**
+     * (B) for a chunk of more than one token, its causal mask (T_b, L_b): 0 where query i (at
+     * position start + i) may see key k, that is k <= start + i, and -inf elsewhere; null for a
+     * one-token chunk, which sees every key of its sequence.
+     */
+    final NDArray[] masks;
 
     BatchLayout(NDManager m, List<SequenceChunk> chunks, DataType maskType) {
         batch = chunks.size();
-        int t = 0;
+        int n = 0;
         int l = 0;
-        int real = 0;
         boolean sameEnd = true;
-        for (SequenceChunk c : chunks) {
-            t = Math.max(t, c.tokens().length);
-            l = Math.max(l, c.end());
-            real += c.tokens().length;
-            sameEnd &= c.end() == chunks.get(0).end();
-        }
-        width = t;
-        rows = batch * t;
-        keyLength = l;
-        everyKeyVisible = t == 1 && sameEnd;
         boolean adjacent = true;
-        for (int b = 1; b < batch; b++) {
-            adjacent &= chunks.get(b).slot() == chunks.get(0).slot() + b;
+        for (int b = 0; b < batch; b++) {
+            SequenceChunk c = chunks.get(b);
+            n += c.tokens().length;
+            l = Math.max(l, c.end());
+            sameEnd &= c.end() == chunks.get(0).end();
+            adjacent &= c.slot() == chunks.get(0).slot() + b;
         }
-        attendEach = t == 1 && batch > 1 && !(adjacent && sameEnd);
+        rows = n;
+        keyLength = l;
+        oneView = n == batch && sameEnd && adjacent;
+        firstSlot = chunks.get(0).slot();
         long[] ids = new long[rows];
         long[] pos = new long[rows];
-        long[] wSlots = new long[real];
-        long[] wPos = new long[real];
-        long[] realIds = new long[real];
+        long[] wSlots = new long[rows];
         long[] last = new long[batch];
+        splits = new long[batch - 1];
         slots = new int[batch];
+        lengths = new int[batch];
         ends = new int[batch];
-        float[] maskValues = everyKeyVisible || attendEach ? null : new float[rows * l];
-        int n = 0;
+        masks = new NDArray[batch];
+        int row = 0;
         for (int b = 0; b < batch; b++) {
             SequenceChunk c = chunks.get(b);
             int len = c.tokens().length;
+            if (b > 0) {
+                splits[b - 1] = row;
+            }
             slots[b] = c.slot();
+            lengths[b] = len;
             ends[b] = c.end();
-            last[b] = (long) b * t + len - 1;
-            for (int i = 0; i < t; i++) {
-                int row = b * t + i;
-                ids[row] = c.tokens()[Math.min(i, len - 1)];
-                int p = c.start() + Math.min(i, len - 1);
-                pos[row] = p;
-                if (i < len) {
-                    wSlots[n] = c.slot();
-                    wPos[n] = p;
-                    realIds[n++] = row;
-                }
-                if (maskValues != null) {
-                    for (int k = 0; k < l; k++) {
-                        maskValues[row * l + k] = k <= p ? 0f : Float.NEGATIVE_INFINITY;
-                    }
-                }
+            for (int i = 0; i < len; i++, row++) {
+                ids[row] = c.tokens()[i];
+                pos[row] = c.start() + i;
+                wSlots[row] = c.slot();
+            }
+            last[b] = row - 1;
+            if (len > 1) {
+                masks[b] = causalMask(m, c, maskType);
             }
         }
         NDArray positions = m.create(pos);
@@ -104,14 +97,18 @@ final class BatchLayout {
         tokenRows = new NDIndex("{}", tokenIds);
         tokenColumns = new NDIndex(":, {}", tokenIds);
         positionRows = new NDIndex("{}", positions);
-        boolean padded = real != rows;
-        // Without padding every row is written at its own position: reuse the positions array.
-        cacheWrite = new NDIndex("{}, :, {}", m.create(wSlots), padded ? m.create(wPos) : positions);
-        realRows = padded ? new NDIndex("{}", m.create(realIds)) : null;
-        lastRows = t == 1 ? null : new NDIndex("{}", m.create(last));
-        firstSlot = adjacent ? chunks.get(0).slot() : -1;
-        cacheGather = adjacent || attendEach ? null
-                : new NDIndex("{}, :, :{}", m.create(Arrays.stream(slots).asLongStream().toArray()), l);
-        mask = maskValues == null ? null : m.create(maskValues, new Shape(batch, 1, t, l)).toType(maskType, false);
+        cacheWrite = new NDIndex("{}, :, {}", m.create(wSlots), positions);
+        lastRows = rows == batch ? null : new NDIndex("{}", m.create(last));
+    }
+
+    /** (T, end): query i, at position start + i, sees keys 0..start + i. */
+    private static NDArray causalMask(NDManager m, SequenceChunk c, DataType type) {
+        int t = c.tokens().length;
+        int end = c.end();
+        float[] values = new float[t * end];
+        for (int i = 0; i < t; i++) {
+            Arrays.fill(values, i * end + c.start() + i + 1, (i + 1) * end, Float.NEGATIVE_INFINITY);
+        }
+        return m.create(values, new Shape(t, end)).toType(type, false);
     }
 }

@@ -85,7 +85,7 @@ public final class Decoder implements AutoCloseable {
         // Every array made during the pass, whichever manager it lands in, closes with the scope.
         try (NDScope scope = new NDScope(); NDManager pass = manager.newSubManager()) {
             BatchLayout layout = new BatchLayout(pass, chunks, type);
-            NDArray x = embed.lookup(layout);                                   // (N, D), N = B*T rows
+            NDArray x = embed.lookup(layout);                                   // (N, D): every chunk's tokens, packed
             if (positionEmbed != null) {
                 x = x.add(positionEmbed.get(layout.positionRows));
             }

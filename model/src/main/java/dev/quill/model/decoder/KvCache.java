@@ -47,24 +47,17 @@ public final class KvCache implements AutoCloseable {
         return 2L * keys.length * s.get(1) * s.get(3) * keys[0].getDataType().getNumOfBytes();
     }
 
-    /** Stores the new tokens' keys and values, each (N, kvHeads, headDim), at their slots and positions. */
+    /** Stores the pass's keys and values, each (N, kvHeads, headDim), at their slots and positions. */
     void write(int layer, BatchLayout layout, NDArray k, NDArray v) {
-        keys[layer].set(layout.cacheWrite, realRows(layout, k));
-        values[layer].set(layout.cacheWrite, realRows(layout, v));
-    }
-
-    private static NDArray realRows(BatchLayout layout, NDArray x) {
-        return layout.realRows == null ? x : x.get(layout.realRows); // (R, kvHeads, headDim)
+        keys[layer].set(layout.cacheWrite, k);
+        values[layer].set(layout.cacheWrite, v);
     }
 
     /**
-     * Keys and values of the batch's sequences up to the longest: each (B, kvHeads, L, headDim).
-     * Consecutive slots are read as a view of the cache (no copy); scattered ones are gathered.
+     * Keys and values of a batch whose sequences sit in consecutive slots, up to the longest: each
+     * (B, kvHeads, L, headDim), a view of the cache (no copy). Only for {@link BatchLayout#oneView}.
      */
     NDList read(int layer, BatchLayout layout) {
-        if (layout.firstSlot < 0) {
-            return new NDList(keys[layer].get(layout.cacheGather), values[layer].get(layout.cacheGather));
-        }
         return new NDList(view(keys[layer], layout), view(values[layer], layout));
     }
 

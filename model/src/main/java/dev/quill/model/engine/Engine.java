@@ -14,8 +14,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One worker thread that owns the decoder (its device, native memory and KV cache) and decodes
- * every submitted conversation together: each step schedules, runs one batched forward pass,
- * samples each sequence with its own parameters, streams, and retires finished sequences.
+ * every submitted conversation together: each step schedules, runs one packed forward pass over
+ * every scheduled token (decodes and prompt chunks alike), samples each sequence with its own
+ * parameters, streams, and retires finished sequences.
  *
  * <p>Isolation: whatever one sequence brings (its parameters, its logits, its listener, its text
  * stream) can end that sequence alone. A pass that fails is rerun without the chunk that makes it
@@ -51,8 +52,14 @@ public final class Engine implements AutoCloseable {
 
     /** With the decoder's passes run through {@code pass}: a seam for tests that poison one sequence. */
     Engine(Decoder decoder, ForwardPass pass, TextTokenizer tokenizer, Set<Integer> eosIds, EngineOptions options) {
+        this(decoder, pass, tokenizer, eosIds, options, ModelRunner.Passes.ONE_PER_STEP);
+    }
+
+    /** With a step's chunks grouped into passes as {@code passes} says: for EngineBenchmark's comparison. */
+    Engine(Decoder decoder, ForwardPass pass, TextTokenizer tokenizer, Set<Integer> eosIds, EngineOptions options,
+            ModelRunner.Passes passes) {
         this.decoder = decoder;
-        this.runner = new ModelRunner(pass);
+        this.runner = new ModelRunner(pass, passes);
         this.tokenizer = tokenizer;
         this.eosIds = Set.copyOf(eosIds);
         this.options = options;

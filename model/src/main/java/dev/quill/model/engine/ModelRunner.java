@@ -6,14 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a step's forward passes (tensors, no policy), so that a pass that fails costs only the
- * chunk that made it fail.
+ * Runs a step's forward pass (tensors, no policy), so that a pass that fails costs only the chunk
+ * that made it fail.
  *
- * <p>The one-token decodes share one batched pass; each prompt chunk has a pass of its own (one
- * padded pass for both would compute every decode row as wide as the longest prompt chunk: 16
- * decodes beside a 128-token chunk make 2048 rows for 143 tokens). When a pass throws, its chunks
- * are split in halves and run again, down to single chunks, and only a chunk that fails alone is
- * lost: one culprit among B decodes costs about 2 log2(B) extra passes, and only on that step.
+ * <p>One pass per step: every scheduled token, decodes and prompt chunks alike, is packed into one
+ * ragged pass, so the step reads the weights once (a pass per prompt chunk read them once more for
+ * each). When that pass throws, the step is run again apart: each prompt chunk in a pass of its own
+ * and the decodes in one, which, if it throws too, is split in halves and run again down to single
+ * chunks. Only a chunk that fails alone is lost: a failing prompt chunk costs one pass more than
+ * the step, one culprit among B decodes about 2 log2(B) more, and only on that step.
  *
  * <p>Why running a chunk again is safe: a pass writes keys and values only at its own chunks'
  * slots and positions {@code [start, start + n)} (BatchLayout.cacheWrite), in each layer before
@@ -23,17 +24,30 @@ import java.util.List;
  * healthy chunks get what an undisturbed pass would have given them (up to the float rounding of
  * a different batch shape). A chunk that fails alone is failed by the engine, which frees its slot
  * without keeping its cache for reuse, so its partial writes are never read as a prefix; and no
- * pass reads a slot past its sequence's end (prompt chunks run alone; batched decodes read each
- * slot up to its own end, see BatchLayout.attendEach), so they cannot reach the slot's next owner.
+ * pass reads a slot past its sequence's end (each chunk attends to its own slot up to its own end,
+ * see Attention.attendEach), so they cannot reach the slot's next owner.
  *
  * <p>Engine thread only.
  */
 final class ModelRunner {
 
-    private final ForwardPass pass;
+    /** How a step's chunks are grouped into passes. */
+    enum Passes {
+        /** Every chunk of the step in one packed pass: the default. */
+        ONE_PER_STEP,
+        /**
+         * The decodes in one pass and each prompt chunk in a pass of its own, as before packing: what
+         * a failed packed pass falls back to, and a switch for EngineBenchmark's comparison.
+         */
+        PROMPT_CHUNKS_APART
+    }
 
-    ModelRunner(ForwardPass pass) {
+    private final ForwardPass pass;
+    private final Passes passes;
+
+    ModelRunner(ForwardPass pass, Passes passes) {
         this.pass = pass;
+        this.passes = passes;
     }
 
     /**
@@ -46,7 +60,7 @@ final class ModelRunner {
     Output execute(StepPlan plan) {
         List<StepPlan.Chunk> chunks = plan.chunks();
         Output out = new Output(new float[chunks.size()][], new Throwable[chunks.size()]);
-        int[] rows = new int[chunks.size()]; // decode rows first, then one prompt chunk at a time
+        int[] rows = new int[chunks.size()]; // decode rows first, then the prompt chunks
         int decodes = 0;
         for (int i = 0; i < chunks.size(); i++) {
             if (chunks.get(i).tokens().length == 1) {
@@ -56,10 +70,16 @@ final class ModelRunner {
         int next = decodes;
         for (int i = 0; i < chunks.size(); i++) {
             if (chunks.get(i).tokens().length > 1) {
-                rows[next] = i;
-                run(chunks, rows, next, next + 1, out);
-                next++;
+                rows[next++] = i;
             }
+        }
+        if (passes == Passes.ONE_PER_STEP && chunks.size() > 1 && pass(chunks, rows, 0, rows.length, out) == null) {
+            return out;
+        }
+        // Apart: what a failed packed pass falls back to, so that a failing prompt chunk is run
+        // again once, alone, rather than in every half on the way down to it.
+        for (int j = decodes; j < rows.length; j++) {
+            run(chunks, rows, j, j + 1, out);
         }
         if (decodes > 0) {
             run(chunks, rows, 0, decodes, out);
@@ -67,8 +87,23 @@ final class ModelRunner {
         return out;
     }
 
-    /** Runs the chunks {@code rows[from, to)} in one pass; if it throws, each half again. */
+    /** Runs the chunks {@code rows[from, to)} in one pass; if it throws, each half again, down to the culprit. */
     private void run(List<StepPlan.Chunk> chunks, int[] rows, int from, int to, Output out) {
+        Throwable failure = pass(chunks, rows, from, to, out);
+        if (failure == null) {
+            return;
+        }
+        if (to - from == 1) {
+            out.failures()[rows[from]] = failure;
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        run(chunks, rows, from, mid, out);
+        run(chunks, rows, mid, to, out);
+    }
+
+    /** One pass over the chunks {@code rows[from, to)}: fills their logits, or returns why it failed. */
+    private Throwable pass(List<StepPlan.Chunk> chunks, int[] rows, int from, int to, Output out) {
         List<SequenceChunk> batch = new ArrayList<>(to - from);
         for (int j = from; j < to; j++) {
             StepPlan.Chunk c = chunks.get(rows[j]);
@@ -82,15 +117,10 @@ final class ModelRunner {
             for (int j = from; j < to; j++) {
                 out.logits()[rows[j]] = logits[j - from];
             }
+            return null;
         } catch (RuntimeException | Error e) {
             // Errors too: a pass that runs out of stack or heap on one huge chunk is that chunk's failure
-            if (to - from == 1) {
-                out.failures()[rows[from]] = e;
-                return;
-            }
-            int mid = (from + to) >>> 1;
-            run(chunks, rows, from, mid, out);
-            run(chunks, rows, mid, to, out);
+            return e;
         }
     }
 }

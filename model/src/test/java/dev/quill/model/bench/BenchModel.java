@@ -43,7 +43,7 @@ public enum BenchModel {
         this.config = config;
     }
 
-    static BenchModel byId(String id) {
+    public static BenchModel byId(String id) {
         return Arrays.stream(values()).filter(m -> m.id.equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown model '" + id + "', one of "
                         + Arrays.stream(values()).map(m -> m.id).toList()));

@@ -49,6 +49,9 @@ public final class DecoderBenchmark {
               --bandwidth-mib N      array size for the bandwidth measurement (default 1024)
               --label TEXT           printed with every result line (e.g. "2 threads, one core busy")
               --skip-recompute       skip the cache-versus-recomputation comparison (the slow part)
+              --packing              only this: engine-shaped steps as one packed pass against decodes
+                                     and prompt chunks in passes of their own, alternating (PackedSteps)
+              --pairs N              packed/apart pairs per step shape with --packing (default 15)
             """.formatted(TorchThreads.DEFAULT_INTRA_OP, TorchThreads.DEFAULT_INTER_OP);
 
     private static final int SHORT_PROMPT = 8;
@@ -75,7 +78,7 @@ public final class DecoderBenchmark {
         Args a;
         try {
             a = Args.parse(argv, Set.of("threads", "interop-threads", "models", "models-dir", "prompt-tokens",
-                    "decode-tokens", "repeats", "bandwidth-mib", "label"), Set.of("skip-recompute", "help"));
+                    "decode-tokens", "repeats", "bandwidth-mib", "label", "pairs"), Set.of("skip-recompute", "packing", "help"));
             if (a.has("help")) {
                 System.out.print(USAGE);
                 return;
@@ -108,6 +111,16 @@ public final class DecoderBenchmark {
                 Machine.cpuModel(), Runtime.getRuntime().availableProcessors(), Machine.memory(),
                 Runtime.version(), engine.getEngineName(), engine.getVersion(), threads, JniUtils.getNumInteropThreads());
 
+        if (args.has("packing")) {
+            for (int i = 0; i < models.size(); i++) {
+                System.out.printf("%n== %s: one packed pass per step against prompt chunks apart ==%n", models.get(i).id);
+                try (Decoder decoder = DecoderLoader.load(dirs.get(i), DecoderOptions.cpu(PackedSteps.SLOTS, PackedSteps.MAX_LENGTH))) {
+                    PackedSteps.measure(decoder, intOr("pairs", 15), label);
+                    PackedSteps.budgetSweep(decoder, intOr("pairs", 15), label);
+                }
+            }
+            return;
+        }
         Stats torchBw;
         try (NDManager m = NDManager.newBaseManager()) {
             torchBw = MemoryBandwidth.torchSum(m, bandwidthBytes, 7);

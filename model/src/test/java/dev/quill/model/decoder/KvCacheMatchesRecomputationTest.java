@@ -17,7 +17,7 @@ import java.util.Random;
 
 /**
  * Cached decode against full recomputation: a batch of sequences of different lengths, in
- * scattered slots, is prefilled in one padded pass and then decoded 72 steps one token each;
+ * scattered slots, is prefilled in one packed pass and then decoded 72 steps one token each;
  * at every step each sequence's logits equal a from-scratch forward pass over its whole text.
  */
 class KvCacheMatchesRecomputationTest {

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>./mvnw -q -B -pl model test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.quill.model.engine.EngineBenchmark \
  *     [-Dexec.args="--streams 1,4,16,64 --tokens 64 --threads 1 --streams-only"]</pre>
+ * or, alone, one packed pass per step against prompt chunks in passes of their own
+ * ({@link StepPassesComparison}): {@code --compare-passes ROUNDS [--budgets 128,512] [--model llama-125m]}.
  */
 public final class EngineBenchmark {
 
@@ -37,8 +39,14 @@ public final class EngineBenchmark {
         int decodeTokens = 64;
         Integer threads = null;
         boolean streamsOnly = false;
+        int compareRounds = 0;
+        String modelId = "gpt2-124m";
+        List<Integer> budgets = List.of(512); // the default EngineOptions' step token budget
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--compare-passes" -> compareRounds = Integer.parseInt(args[++i]); // only the comparison
+                case "--model" -> modelId = args[++i];
+                case "--budgets" -> budgets = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--streams" -> streamsArg = args[++i];
                 case "--tokens" -> decodeTokens = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.valueOf(args[++i]);
@@ -48,9 +56,13 @@ public final class EngineBenchmark {
         }
         // Before DJL starts: PyTorch fixes its thread pools then. Same default as serve and generate.
         TorchThreads.configure(threads, null);
-        Path dir = BenchModel.GPT2_124M.folder(BenchModel.defaultRoot()); // the decoder benchmark's model
+        Path dir = BenchModel.byId(modelId).folder(BenchModel.defaultRoot()); // the decoder benchmark's models
         System.out.printf("threads: intra-op %s, cores %d%n", System.getProperty("ai.djl.pytorch.num_threads"),
                 Runtime.getRuntime().availableProcessors());
+        if (compareRounds > 0) {
+            StepPassesComparison.run(dir, compareRounds, budgets);
+            return;
+        }
 
         List<Integer> streams = java.util.Arrays.stream(streamsArg.split(",")).map(Integer::valueOf).toList();
         int maxStreams = streams.stream().mapToInt(Integer::intValue).max().orElse(1);
