@@ -8,6 +8,7 @@ import dev.quill.server.chat.PromptBuilder;
 import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.config.QuillConfig;
 import dev.quill.server.http.Access;
+import dev.quill.server.http.Affinity;
 import dev.quill.server.http.BlockedThreadWatch;
 import dev.quill.server.http.HealthHandler;
 import dev.quill.server.http.HttpErrors;
@@ -47,6 +48,8 @@ public final class QuillServer {
 
     private HttpServer http;
     private volatile boolean draining;
+    /** {@code server.replica_id}, or host:port; the port is the bound one once listening (port 0 in tests). */
+    private volatile String replicaId;
 
     private QuillServer(Vertx vertx, QuillConfig config, LanguageModel model, Engine engine, ConversationStore store) {
         this.vertx = vertx;
@@ -58,6 +61,7 @@ public final class QuillServer {
                 config.defaultMaxTokens(), new PromptBuilder.Limits(config.maxMessages(), config.promptWorkers(),
                 config.promptQueue()), metrics), store);
         this.modelName = config.modelName();
+        this.replicaId = Affinity.replicaId(config.replicaId(), config.port());
     }
 
     /** Starts listening; the future completes once the port is bound. */
@@ -76,6 +80,7 @@ public final class QuillServer {
                 .listen(config.port(), config.host())
                 .map(server -> {
                     s.http = server;
+                    s.replicaId = Affinity.replicaId(config.replicaId(), server.actualPort());
                     return s;
                 });
     }
@@ -83,6 +88,7 @@ public final class QuillServer {
     private Router router() {
         Router r = Router.router(vertx);
         r.route().handler(this::count);
+        r.route().handler(this::nameReplica);
         r.route("/v1/*").handler(this::guard);
         r.route("/v1/*").handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()).setHandleFileUploads(false));
         HealthHandler health = new HealthHandler(store, () -> draining);
@@ -114,7 +120,7 @@ public final class QuillServer {
             return;
         }
         ChatSocket.Limits limits = new ChatSocket.Limits(config.maxBodyBytes(), config.maxStreamsPerSocket(),
-                config.defaultMaxTokens(), modelName, config.wsMaxQueuedBytes(), config.wsHistoryBytes());
+                config.defaultMaxTokens(), modelName, config.wsMaxQueuedBytes(), config.wsHistoryBytes(), replicaId);
         ctx.request().toWebSocket()
                 .onSuccess(ws -> new ChatSocket(vertx, ws, chat, store, metrics, live, limits,
                         access.identity(ctx.request())))
@@ -131,6 +137,12 @@ public final class QuillServer {
         } else {
             ctx.next();
         }
+    }
+
+    /** Every response names the replica that made it, so affinity can be seen from outside. */
+    private void nameReplica(RoutingContext ctx) {
+        ctx.response().putHeader(Affinity.REPLICA_HEADER, replicaId);
+        ctx.next();
     }
 
     private void count(RoutingContext ctx) {
@@ -153,6 +165,11 @@ public final class QuillServer {
 
     public int port() {
         return http.actualPort();
+    }
+
+    /** The name this replica gives itself in {@value Affinity#REPLICA_HEADER} and WebSocket start frames. */
+    public String replicaId() {
+        return replicaId;
     }
 
     public ServerMetrics metrics() {

@@ -7,6 +7,7 @@ import dev.quill.server.chat.ChatRequest;
 import dev.quill.server.chat.ChatService;
 import dev.quill.server.http.Access;
 import dev.quill.server.chat.LiveStreams;
+import dev.quill.server.http.Affinity;
 import dev.quill.server.http.HttpErrors;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.ConversationStore;
@@ -50,7 +51,7 @@ public final class OpenAiHandler {
     }
 
     public void chatCompletions(RoutingContext ctx) {
-        serve(ctx, ChunkFormat.CHAT, requests::chat);
+        serve(ctx, ChunkFormat.CHAT, body -> requests.chat(body, ctx.request().getHeader(Affinity.CONVERSATION_HEADER)));
     }
 
     public void completions(RoutingContext ctx) {

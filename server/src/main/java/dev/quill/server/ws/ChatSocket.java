@@ -55,9 +55,10 @@ public final class ChatSocket implements LiveStreams.Interruptible {
      * @param maxFrameBytes largest message handled; up to twice this gets an error, beyond it a close
      * @param maxQueuedBytes frames that may wait for a client before its socket is closed
      * @param historyBytes largest {@code history} frame
+     * @param replica this server's name among replicas, sent in every {@code start} frame
      */
     public record Limits(int maxFrameBytes, int maxStreams, int defaultMaxTokens, String modelName,
-                         long maxQueuedBytes, int historyBytes) {
+                         long maxQueuedBytes, int historyBytes, String replica) {
     }
 
     /** Close codes (RFC 6455 section 7.4.1). */
@@ -336,7 +337,8 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         @Override
         public void onStart(String conversationId, int promptTokens) {
             send(new JsonObject().put("type", "start").put("id", id).put("conversation", conversationId)
-                    .put("model", limits.modelName()).put("prompt_tokens", promptTokens));
+                    .put("model", limits.modelName()).put("prompt_tokens", promptTokens)
+                    .put("replica", limits.replica()));
         }
 
         @Override
