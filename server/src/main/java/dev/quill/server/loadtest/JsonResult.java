@@ -37,6 +37,10 @@ final class JsonResult {
         if (run.history() != null) {
             j.mergeIn(run.history());
         }
+        JsonObject affinity = ReplicaAffinity.of(run.records());
+        if (affinity != null) {
+            j.put("replicas", affinity);
+        }
         return j
                 .put("request_rate", o.schedule() instanceof ArrivalSchedule.Poisson p ? p.ratePerSecond() : null)
                 .put("max_concurrency", o.schedule() instanceof ArrivalSchedule.Closed c ? c.concurrency() : null)
