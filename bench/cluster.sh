@@ -2,11 +2,13 @@
 # Issue 16's acceptance run (docs/DEPLOY.md, "Figures"): Quill replicas behind HAProxy, sharing one
 # Redis, all real processes on loopback, driven by `loadtest` with multi-turn sessions over /ws.
 #
-#   bench/cluster.sh                         # the four runs below
+#   bench/cluster.sh                         # the five runs below
 #   SESSIONS=48 TURNS=4 DURATION=40 RUNS="single cluster" bench/cluster.sh
 #
 # Runs (each with fresh replicas, so no run inherits another's prefix cache):
-#   single   one replica, reached directly: the prefix-cache reuse and throughput to compare with
+#   single   one replica, reached directly, all the sessions: the throughput to compare with
+#   share    one replica, reached directly, a replica's share of the sessions (sessions / replicas):
+#            the prefix-cache reuse each replica of the cluster should match
 #   cluster  three replicas behind HAProxy (deploy/haproxy.cfg, addresses rewritten to loopback)
 #   pinned   the same, each replica confined to a fixed share of the cores (taskset)
 #   kill     the same as cluster, and one replica SIGKILLed half-way: its sessions go on elsewhere;
@@ -16,12 +18,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runs=${RUNS:-"single cluster pinned kill"}
+runs=${RUNS:-"single share cluster pinned kill"}
 sessions=${SESSIONS:-48}
 turns=${TURNS:-4}
 duration=${DURATION:-40}
 warmup=${WARMUP:-5}
 replicas=${REPLICAS:-3}
+slots=${SLOTS:-24}                 # engine.slots of each replica: at least its share of the sessions, or prefixes are evicted
 base=${BASE_PORT:-18080}             # HAProxy; replicas on base+1.., Redis on base+100
 out=${OUT:-docs/loadtest}
 jar=server/target/quill-server.jar
@@ -60,7 +63,7 @@ start_replicas() { # count, pin (yes/no)
     [[ $2 == yes ]] && pin="taskset -c $(( (i - 1) % cores ))"
     $pin java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -jar $jar serve --port $((base + i)) \
         --store.redis "redis://127.0.0.1:$((base + 100))" --server.replica_id "quill-$i" \
-        --engine.slots 16 --engine.max_waiting 256 --server.shutdown_grace_seconds 5 > "$logs/$run.quill-$i.log" 2>&1 &
+        --engine.slots "$slots" --engine.max_waiting 256 --server.shutdown_grace_seconds 5 > "$logs/$run.quill-$i.log" 2>&1 &
     replica_pids+=($!); pids+=($!)
   done
   for i in $(seq 1 "$1"); do await_ready $((base + i)) "${replica_pids[$((i - 1))]}" "$logs/$run.quill-$i.log"; done
@@ -84,7 +87,9 @@ PY
 
 loadtest() { # url, name, extra flags...
   local url=$1 name=$2; shift 2
-  java -jar $jar loadtest --url "$url" --protocol ws --sessions "$sessions" --turns "$turns" \
+  local n=$sessions
+  [[ $name == share ]] && n=$(( (sessions + replicas - 1) / replicas ))
+  java -jar $jar loadtest --url "$url" --protocol ws --sessions "$n" --turns "$turns" \
       --duration "$duration" --warmup "$warmup" --grace 60 \
       --prompt-tokens uniform:8..24 --max-tokens uniform:16..32 --seed 0 --no-metrics \
       --out "$out/cluster-$name.json" "$@" > "$logs/$name.loadtest.txt" 2>&1
@@ -102,6 +107,18 @@ line = (f"{name:8s} completed {r['completed']:5d}  failed {r['failed']:3d}  outp
 if rep:
     line += (f"  affinity {rep['same_replica_turns']}/{rep['follow_up_turns']} = {100 * (rep['affinity'] or 0):6.2f} %"
              f"  moved {rep['moved_conversations']}  by replica {rep['turns_by_replica']}")
+def share(idx):
+    inp = sum(r["input_lens"][i] for i in idx); c = sum(r["cached_lens"][i] for i in idx)
+    return f"{c}/{inp} = {100 * c / max(inp, 1):.1f} %"
+ok = [i for i in range(len(r["turns"])) if r["errors"][i] == ""]
+line += f"  follow-up turns cached/input {share([i for i in ok if r['turns'][i] >= 1])}"
+turns_of = {}
+for i in ok:
+    turns_of.setdefault(r["conversations"][i], []).append(i)
+moved = [b for idx in turns_of.values() for a, b in zip(sorted(idx, key=lambda i: r["turns"][i]), sorted(idx, key=lambda i: r["turns"][i])[1:])
+         if r["served_by"][a] != r["served_by"][b]]
+if moved:
+    line += f"  first turns on a new replica: {len(moved)}, cached/input {share(moved)}"
 if "history_checked" in r:
     line += f"  history: {r['history_checked']} checked, {r['history_mismatches']} mismatched, {r['history_unreadable']} unreadable"
 if r.get("errors_by_code"):
@@ -111,13 +128,13 @@ PY
 }
 
 echo "### bench/cluster.sh — $(date -Is), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "### $sessions sessions x $turns turns, $duration s (+$warmup s warm-up), replicas $replicas, logs in $logs"
+echo "### $sessions sessions x $turns turns, $duration s (+$warmup s warm-up), replicas $replicas x $slots slots, logs in $logs"
 for run in $runs; do
   start_redis
   case $run in
-    single)
+    single|share)
       start_replicas 1 no
-      loadtest "http://127.0.0.1:$((base + 1))" single ;;
+      loadtest "http://127.0.0.1:$((base + 1))" "$run" ;;
     cluster|pinned)
       start_replicas "$replicas" "$([[ $run == pinned ]] && echo yes || echo no)"
       start_haproxy
