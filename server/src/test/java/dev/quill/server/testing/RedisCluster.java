@@ -1,5 +1,9 @@
 package dev.quill.server.testing;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +36,7 @@ public final class RedisCluster implements AutoCloseable {
                         "--cluster-node-timeout", "2000"));
             }
             c.create();
+            c.awaitStateOk();
             return c;
         } catch (RuntimeException e) {
             c.close();
@@ -68,6 +73,31 @@ public final class RedisCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * {@code --cluster create} returns once the slots are assigned; a node answers CLUSTERDOWN
+     * until gossip has told it the others are up too. Waits until each says {@code cluster_state:ok}.
+     */
+    private void awaitStateOk() {
+        long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
+        for (RedisServer m : masters) {
+            RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + m.port()));
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                while (!c.sync().clusterInfo().contains("cluster_state:ok")) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("node " + m.port() + " not cluster_state:ok within " + CREATE_TIMEOUT
+                                + ":\n" + c.sync().clusterInfo());
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } finally {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            }
         }
     }
 
