@@ -20,7 +20,7 @@ const ui = {
 };
 
 const client = clientId();
-const socket = new QuillSocket(socketUrl(location));
+const socket = new QuillSocket(socketUrl(location, client));
 
 const state = {
   conversation: null, // the open conversation's id; null for a new chat not yet started

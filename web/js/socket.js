@@ -59,10 +59,16 @@ export class QuillSocket extends EventTarget {
   }
 }
 
-/** ws(s)://this host/ws, passing on ?token= from the page's own address (auth.api_keys). */
-export function socketUrl(location) {
+/**
+ * ws(s)://this host/ws?client=…, passing on ?token= from the page's own address (auth.api_keys).
+ * The server does not read `client` from the address (chats carry it); a load balancer in front
+ * of several Quill replicas hashes on it, so this browser's sockets, and the KV cache of its
+ * conversations, stay on one replica (docs/DEPLOY.md).
+ */
+export function socketUrl(location, client) {
   const url = new URL('/ws', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (client) url.searchParams.set('client', client);
   const token = new URLSearchParams(location.search).get('token');
   if (token) url.searchParams.set('token', token);
   return url.toString();

@@ -230,7 +230,7 @@ describe('the chat page', { skip: BASE ? false : 'QUILL_URL is not set: ChatPage
       const routes = [];
       const dropping = await other.newPage();
       dropping.setDefaultTimeout(TIMEOUT);
-      await dropping.routeWebSocket(/\/ws$/, (ws) => {
+      await dropping.routeWebSocket(/\/ws(\?|$)/, (ws) => {
         routes.push({ page: ws, server: ws.connectToServer() });
       });
       await dropping.goto(BASE);
@@ -259,6 +259,10 @@ describe('the chat page', { skip: BASE ? false : 'QUILL_URL is not set: ChatPage
       await dropping.waitForFunction(() => window.shown.some((s) => s.status.startsWith('Disconnected')));
       await connected(dropping);
       assert.ok(routes.length >= 2, 'the page opened a new socket');
+      // the affinity key a load balancer hashes on: the same client id on every socket (docs/DEPLOY.md)
+      const clients = routes.map((r) => new URL(r.page.url()).searchParams.get('client'));
+      assert.match(clients[0] ?? '', /^[A-Za-z0-9_-]{1,64}$/);
+      assert.ok(clients.every((c) => c === clients[0]), JSON.stringify(clients));
       const shown = await dropping.evaluate(() => window.shown);
       assert.ok(shown.some((s) => /^Disconnected — reconnecting in \d+ s$/.test(s.status)), JSON.stringify(shown.map((s) => s.status)));
       const failed = shown.find((s) => s.state === 'error');

@@ -9,6 +9,7 @@ import dev.quill.server.chat.SamplingFields;
 import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.config.QuillConfig;
 import dev.quill.server.http.Access;
+import dev.quill.server.http.Affinity;
 import dev.quill.server.http.BlockedThreadWatch;
 import dev.quill.server.http.ConnectionLimits;
 import dev.quill.server.http.CrossSite;
@@ -57,6 +58,8 @@ public final class QuillServer {
 
     private HttpServer http;
     private volatile boolean draining;
+    /** {@code server.replica_id}, or host:port; the port is the bound one once listening (port 0 in tests). */
+    private volatile String replicaId;
 
     private QuillServer(Vertx vertx, QuillConfig config, LanguageModel model, Engine engine, ConversationStore store) {
         this.vertx = vertx;
@@ -72,6 +75,7 @@ public final class QuillServer {
         this.sampling = new SamplingFields(SamplingFields.modelDefaults(model.defaults(), config.defaultMaxTokens()),
                 model.decoder().config().vocabSize());
         this.modelName = config.modelName();
+        this.replicaId = Affinity.replicaId(config.replicaId(), config.port());
     }
 
     /** Starts listening; the future completes once the port is bound. */
@@ -94,6 +98,7 @@ public final class QuillServer {
                 .listen(config.port(), config.host())
                 .map(server -> {
                     s.http = server;
+                    s.replicaId = Affinity.replicaId(config.replicaId(), server.actualPort());
                     return s;
                 });
     }
@@ -102,6 +107,7 @@ public final class QuillServer {
         Router r = Router.router(vertx);
         r.route().handler(this::count);
         r.options("/v1/*").handler(crossSite::preflight); // before the key check: a preflight carries no key
+        r.route().handler(this::nameReplica);
         r.route("/v1/*").handler(this::guard);
         r.route("/v1/*").handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()).setHandleFileUploads(false));
         HealthHandler health = new HealthHandler(store, () -> draining);
@@ -141,7 +147,7 @@ public final class QuillServer {
             return;
         }
         ChatSocket.Limits limits = new ChatSocket.Limits(config.maxBodyBytes(), config.maxStreamsPerSocket(),
-                sampling, modelName, config.wsMaxQueuedBytes(), config.wsHistoryBytes());
+                sampling, modelName, config.wsMaxQueuedBytes(), config.wsHistoryBytes(), replicaId);
         ctx.request().toWebSocket()
                 .onSuccess(ws -> {
                     new ChatSocket(vertx, ws, chat, store, metrics, live, limits, access.identity(ctx.request()));
@@ -175,6 +181,12 @@ public final class QuillServer {
         }
     }
 
+    /** Every response names the replica that made it, so affinity can be seen from outside. */
+    private void nameReplica(RoutingContext ctx) {
+        ctx.response().putHeader(Affinity.REPLICA_HEADER, replicaId);
+        ctx.next();
+    }
+
     private void count(RoutingContext ctx) {
         ctx.addEndHandler(v -> metrics.request(ctx.currentRoute() == null || ctx.currentRoute().getPath() == null
                 ? "other" : ctx.currentRoute().getPath(), ctx.response().getStatusCode()));
@@ -195,6 +207,11 @@ public final class QuillServer {
 
     public int port() {
         return http.actualPort();
+    }
+
+    /** The name this replica gives itself in {@value Affinity#REPLICA_HEADER} and WebSocket start frames. */
+    public String replicaId() {
+        return replicaId;
     }
 
     public ServerMetrics metrics() {

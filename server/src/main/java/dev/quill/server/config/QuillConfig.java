@@ -12,7 +12,7 @@ public record QuillConfig(
         String redisUri, String keyPrefix, Duration idleExpiry, Duration storeTimeout,
         List<String> apiKeys, List<String> allowedOrigins,
         int maxMessages, int promptWorkers, int promptQueue,
-        int wsMaxQueuedBytes, int wsHistoryBytes, HttpConfig http) {
+        int wsMaxQueuedBytes, int wsHistoryBytes, HttpConfig http, String replicaId) {
 
     /** Where the bundled demo model lives, relative to the working directory. */
     public static final Path DEMO_MODEL = Path.of("models", "quill-demo");
@@ -33,7 +33,8 @@ public record QuillConfig(
                 Duration.ofMinutes(s.integer("store.idle_expiry_minutes")), Duration.ofMillis(s.integer("store.timeout_ms")),
                 s.list("auth.api_keys"), s.list("auth.allowed_origins"),
                 s.integer("server.max_messages"), s.integer("server.prompt_workers"), s.integer("server.prompt_queue"),
-                s.integer("server.ws_max_queued_bytes"), s.integer("server.ws_history_bytes"), HttpConfig.from(s));
+                s.integer("server.ws_max_queued_bytes"), s.integer("server.ws_history_bytes"), HttpConfig.from(s),
+                s.string("server.replica_id").trim());
         if (c.port < 0 || c.port > 65535) {
             throw new IllegalArgumentException("server.port must be in [0, 65535], got " + c.port);
         }
@@ -49,8 +50,15 @@ public record QuillConfig(
             throw new IllegalArgumentException("server.ws_history_bytes must be at least 1024 and at most "
                     + "server.ws_max_queued_bytes, got " + c.wsHistoryBytes + " and " + c.wsMaxQueuedBytes);
         }
+        if (!c.replicaId.isEmpty() && !REPLICA_ID.matcher(c.replicaId).matches()) {
+            throw new IllegalArgumentException("server.replica_id must be 1 to 128 printable ASCII characters "
+                    + "without spaces (it goes into a response header), got '" + c.replicaId + "'");
+        }
         return c;
     }
+
+    /** What a replica id may hold: it is sent as the value of a header, and in WebSocket frames. */
+    private static final java.util.regex.Pattern REPLICA_ID = java.util.regex.Pattern.compile("[!-~]{1,128}");
 
     public boolean usesRedis() {
         return !redisUri.isEmpty();

@@ -26,6 +26,16 @@ interface ChatSession {
     /** The next turn starts a new conversation. */
     void newConversation();
 
+    /**
+     * Whether a turn that failed with {@code error} leaves its conversation to be continued by the
+     * next turn, rather than ended. Only where the server keeps the conversation and the failure
+     * was the way to it, not the turn itself: a replica that died or drained, whose conversations
+     * go on elsewhere.
+     */
+    default boolean continuesAfter(String error) {
+        return false;
+    }
+
     /** Cuts off the turn in flight, if any: its future completes INCOMPLETE now. */
     void abort();
 

@@ -7,12 +7,15 @@ import java.util.List;
  * Holds a conversation's stored history against its {@link Transcript}. Every turn the server
  * finished must be stored once, in order: the system prompt sent with it (if any), the user's
  * message with the same text, then the answer with exactly the streamed text and the finish
- * reason of its {@code done}. A turn that failed or was cut ends its conversation, so only the
- * last turn may be one; what is stored for it depends on how far it got:
+ * reason of its {@code done}. A turn that failed or was cut usually ends its conversation; one
+ * whose connection was lost ({@link Transcript#lostConnection}) may be followed by more turns, on
+ * another replica. What is stored for such a turn depends on how far it got:
  * <ul>
  *   <li>refused before the server's {@code start} (429, context too long, ...): nothing at all;
+ *   <li>its connection lost before {@code start} arrived: nothing, or its user message (the server
+ *       stores it before it answers), and perhaps an answer;
  *   <li>failed after {@code start}: its user message, and either no answer or one with exactly
- *       the text that streamed;
+ *       the text that streamed (or beginning with it, when the connection was lost);
  *   <li>cut by the client: its user message, and either no answer or one that begins with the
  *       text that streamed (the server may have made more before the cancel reached it).
  * </ul>
@@ -61,6 +64,15 @@ final class HistoryDiff {
         List<Expected> out = new ArrayList<>();
         for (Transcript.Turn turn : t.turns()) {
             boolean ok = turn.outcome == Transcript.Outcome.OK;
+            boolean lost = turn.outcome == Transcript.Outcome.FAILED && Transcript.lostConnection(turn.error);
+            if (!ok && !turn.started && lost) { // stored up to any point before the client heard of it
+                if (turn.system != null) {
+                    out.add(new Expected("system", turn.system, null, false, true));
+                }
+                out.add(new Expected("user", turn.content, null, false, true));
+                out.add(new Expected("assistant", "", null, true, true));
+                continue;
+            }
             if (!ok && !turn.started) {
                 continue; // refused: the server must have stored nothing of it
             }
@@ -71,7 +83,7 @@ final class HistoryDiff {
             if (ok) {
                 out.add(new Expected("assistant", turn.received.toString(), turn.finishReason, false, false));
             } else {
-                boolean cut = turn.outcome != Transcript.Outcome.FAILED;
+                boolean cut = turn.outcome != Transcript.Outcome.FAILED || lost; // the server may have made more
                 out.add(new Expected("assistant", turn.received.toString(), null, cut, true));
             }
         }

@@ -37,6 +37,10 @@ final class JsonResult {
         if (run.history() != null) {
             j.mergeIn(run.history());
         }
+        JsonObject affinity = ReplicaAffinity.of(run.records());
+        if (affinity != null) {
+            j.put("replicas", affinity);
+        }
         return j
                 .put("request_rate", o.schedule() instanceof ArrivalSchedule.Poisson p ? p.ratePerSecond() : null)
                 .put("max_concurrency", o.schedule() instanceof ArrivalSchedule.Closed c ? c.concurrency() : null)
@@ -128,7 +132,10 @@ final class JsonResult {
                 .put("p99_" + name + "_ms", p.p99());
     }
 
-    /** vLLM's per-request lists (seconds, as vLLM writes them), plus which session, conversation and turn. */
+    /**
+     * vLLM's per-request lists (seconds, as vLLM writes them), plus which session, conversation and
+     * turn, its cached prompt tokens and the replica that answered (null when none said).
+     */
     private static void perRequest(JsonObject j, List<RequestRecord> measured, long measureStartNanos) {
         JsonArray inputs = new JsonArray();
         JsonArray outputs = new JsonArray();
@@ -139,6 +146,8 @@ final class JsonResult {
         JsonArray sessions = new JsonArray();
         JsonArray conversations = new JsonArray();
         JsonArray turns = new JsonArray();
+        JsonArray cached = new JsonArray();
+        JsonArray replicas = new JsonArray();
         for (RequestRecord r : measured) {
             inputs.add(r.promptTokens());
             outputs.add(r.ok() ? r.outputTokens() : 0);
@@ -153,10 +162,13 @@ final class JsonResult {
             sessions.add(r.session());
             conversations.add(r.conversation());
             turns.add(r.turn());
+            cached.add(r.cachedTokens());
+            replicas.add(r.replica());
         }
         j.put("input_lens", inputs).put("output_lens", outputs).put("ttfts", ttfts).put("latencies", latencies)
                 .put("start_times", starts).put("errors", errors)
-                .put("sessions", sessions).put("conversations", conversations).put("turns", turns);
+                .put("sessions", sessions).put("conversations", conversations).put("turns", turns)
+                .put("cached_lens", cached).put("served_by", replicas);
     }
 
     private static JsonObject histogram(double[] values) {

@@ -234,7 +234,9 @@ final class LoadTestRun {
         } else if (r.status() == RequestRecord.Status.FAILED) {
             failed++;
         }
-        if (!r.ok() || ++u.turn >= o.turns()) { // a failed turn ends its conversation too
+        // a failed turn ends its conversation too, unless only the way to the server broke
+        boolean continues = !r.ok() && r.status() == RequestRecord.Status.FAILED && u.chat.continuesAfter(r.error());
+        if ((!r.ok() && !continues) || ++u.turn >= o.turns()) {
             u.turn = 0;
             u.chat.newConversation();
         }

@@ -18,10 +18,20 @@ package dev.quill.server.loadtest;
  * @param arrivalNanos when the schedule wanted it sent; it leaves later when no session was free
  * @param chunkNanos arrival times of the text pieces, ascending (the array is never modified)
  * @param error a stable code for FAILED ({@code overloaded}, {@code http_500}, ...), else null
+ * @param replica the server that answered, as it named itself (Quill's {@code X-Quill-Replica} header or
+ *     {@code start} frame's {@code replica}); null when it did not say
  */
 public record RequestRecord(int session, int conversation, int turn, boolean warmup, Status status, String error,
                             long arrivalNanos, long startNanos, long[] chunkNanos, long endNanos,
-                            int promptTokens, int outputTokens, int cachedTokens) {
+                            int promptTokens, int outputTokens, int cachedTokens, String replica) {
+
+    /** A request whose server did not name itself. */
+    public RequestRecord(int session, int conversation, int turn, boolean warmup, Status status, String error,
+                         long arrivalNanos, long startNanos, long[] chunkNanos, long endNanos,
+                         int promptTokens, int outputTokens, int cachedTokens) {
+        this(session, conversation, turn, warmup, status, error, arrivalNanos, startNanos, chunkNanos, endNanos,
+                promptTokens, outputTokens, cachedTokens, null);
+    }
 
     /** How a request ended. */
     public enum Status {

@@ -23,6 +23,7 @@ final class RequestTrace {
     private int promptTokens;
     private int outputTokens = -1; // -1: the server sent no usage
     private int cachedTokens;
+    private String replica;
     private RequestRecord record;
 
     /**
@@ -62,6 +63,11 @@ final class RequestTrace {
         cachedTokens = cached;
     }
 
+    /** The server named itself (a replica behind a load balancer). */
+    void replica(String name) {
+        replica = name;
+    }
+
     boolean finished() {
         return record != null;
     }
@@ -98,7 +104,7 @@ final class RequestTrace {
             // Without usage, count chunks: right for servers that send a token per chunk.
             int output = outputTokens >= 0 ? outputTokens : chunkCount;
             record = new RequestRecord(session, conversation, turn, warmup, status, error, arrivalNanos, start,
-                    Arrays.copyOf(chunks, chunkCount), now, promptTokens, output, cachedTokens);
+                    Arrays.copyOf(chunks, chunkCount), now, promptTokens, output, cachedTokens, replica);
         }
         return record;
     }

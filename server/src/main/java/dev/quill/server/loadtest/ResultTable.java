@@ -71,6 +71,7 @@ final class ResultTable {
         }
         errors(b, r);
         history(b, r);
+        replicas(b, r.getJsonObject("replicas"));
         memory(b, r.getJsonObject("server_memory"));
         return b.append("=".repeat(50)).append('\n').toString();
     }
@@ -98,6 +99,20 @@ final class ResultTable {
             JsonObject d = (JsonObject) o;
             b.append("  ").append(d.getString("conversation")).append(": not read: ").append(d.getString("error")).append('\n');
         }
+    }
+
+    /** Behind a load balancer: where the turns went, and how many follow-ups stayed on their conversation's replica. */
+    private static void replicas(StringBuilder b, JsonObject r) {
+        if (r == null) {
+            return;
+        }
+        b.append(center("Replicas", '-')).append('\n');
+        b.append(String.format(Locale.ROOT, "%-40s %s%n", "Turns by replica:",
+                String.join(", ", r.getJsonObject("turns_by_replica").stream().map(e -> e.getKey() + " " + e.getValue()).toList())));
+        b.append(String.format(Locale.ROOT, "%-40s %s of %s (%s)%n", "Follow-ups on the previous replica:",
+                r.getValue("same_replica_turns"), r.getValue("follow_up_turns"),
+                r.getValue("affinity") instanceof Number a ? String.format(Locale.ROOT, "%.2f %%", 100 * a.doubleValue()) : "-"));
+        b.append(String.format(Locale.ROOT, "%-40s %s%n", "Conversations that moved:", r.getValue("moved_conversations")));
     }
 
     /** Issue 6's question: did the heap, RSS or live arrays grow, and was an event loop blocked. One line a series. */

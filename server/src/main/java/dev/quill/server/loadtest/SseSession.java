@@ -1,5 +1,6 @@
 package dev.quill.server.loadtest;
 
+import dev.quill.server.http.Affinity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -53,6 +54,7 @@ final class SseSession implements ChatSession {
         }
 
         void onResponse(HttpClientResponse response) {
+            trace.replica(response.getHeader(Affinity.REPLICA_HEADER)); // which replica, behind a load balancer
             if (response.statusCode() != 200) {
                 response.body().onComplete(b -> end(trace.fail(
                         errorCode(response.statusCode(), b.succeeded() ? b.result() : Buffer.buffer()))));

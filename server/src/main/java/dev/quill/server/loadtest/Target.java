@@ -44,10 +44,19 @@ public record Target(String host, int port, boolean ssl, String basePath, String
 
     /** The WebSocket chat endpoint; the key goes in {@code ?token=}, as browsers must send it. */
     public WebSocketConnectOptions socket() {
-        String uri = basePath + "/ws";
-        if (apiKey != null) {
-            uri += "?token=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8);
+        return socket(null);
+    }
+
+    /** The same, with {@code ?client=} for a load balancer to hash on when {@code client} is not null. */
+    public WebSocketConnectOptions socket(String client) {
+        StringBuilder query = new StringBuilder();
+        if (client != null) {
+            query.append("client=").append(URLEncoder.encode(client, StandardCharsets.UTF_8));
         }
+        if (apiKey != null) {
+            query.append(query.isEmpty() ? "" : "&").append("token=").append(URLEncoder.encode(apiKey, StandardCharsets.UTF_8));
+        }
+        String uri = basePath + "/ws" + (query.isEmpty() ? "" : "?" + query);
         return new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(ssl).setURI(uri);
     }
 

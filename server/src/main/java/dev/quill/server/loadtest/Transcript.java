@@ -45,6 +45,18 @@ final class Transcript {
         }
     }
 
+    /**
+     * Whether a turn failed because the way to the server broke (the socket closed, the server
+     * shut down, a load balancer found no server) rather than because the server refused the turn.
+     * Such a turn may have been stored up to any point.
+     */
+    static boolean lostConnection(String error) {
+        return error != null && switch (error) {
+            case "connection_closed", "connect_failed", "shutting_down", "http_502", "http_503", "http_504" -> true;
+            default -> false;
+        };
+    }
+
     private final List<Turn> turns = new ArrayList<>();
     private String conversation; // from the first start frame; null while the server has not named it
 

@@ -97,13 +97,22 @@ final class WsSession implements ChatSession {
 
     private Future<WebSocket> connection() {
         if (socket == null || socket.failed()) {
-            socket = client.connect(target.socket()).onSuccess(ws -> {
+            socket = client.connect(target.socket(clientKey())).onSuccess(ws -> {
                 ws.textMessageHandler(this::onFrame);
                 ws.closeHandler(v -> onClosed(ws));
                 ws.exceptionHandler(e -> { }); // a broken socket ends in closeHandler
             });
         }
         return socket;
+    }
+
+    /**
+     * The session's affinity key, {@code /ws?client=…}: a load balancer in front of several
+     * replicas hashes on it, so the socket, and after a drop its replacement, lands on one replica
+     * for as long as that replica lives (docs/DEPLOY.md). The server itself does not read it.
+     */
+    private String clientKey() {
+        return "loadtest-" + index;
     }
 
     private void onFrame(String text) {
@@ -125,6 +134,7 @@ final class WsSession implements ChatSession {
         switch (String.valueOf(f.getValue("type"))) {
             case "start" -> {
                 conversation = f.getString("conversation");
+                c.trace().replica(f.getValue("replica") instanceof String r ? r : null);
                 model = f.getString("model", model);
                 if (c.log() != null) {
                     c.log().started = true;
@@ -163,6 +173,16 @@ final class WsSession implements ChatSession {
         if (c != null && !c.trace().finished()) {
             c.fail("connection_closed");
         }
+    }
+
+    /**
+     * The conversation is in the server's store, so a lost socket (a replica killed, or draining
+     * for a restart) does not end it: the next turn opens a new socket, which the load balancer
+     * sends to a live replica, and continues it there, as the page does after a reconnect.
+     */
+    @Override
+    public boolean continuesAfter(String error) {
+        return conversation != null && Transcript.lostConnection(error);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.quill.server.chat.ChatService;
 import dev.quill.server.http.Access;
 import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.chat.SamplingFields;
+import dev.quill.server.http.Affinity;
 import dev.quill.server.http.HttpErrors;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.ConversationStore;
@@ -65,7 +66,7 @@ public final class OpenAiHandler {
     }
 
     public void chatCompletions(RoutingContext ctx) {
-        serve(ctx, ChunkFormat.CHAT, requests::chat);
+        serve(ctx, ChunkFormat.CHAT, body -> requests.chat(body, ctx.request().getHeader(Affinity.CONVERSATION_HEADER)));
     }
 
     public void completions(RoutingContext ctx) {

@@ -8,6 +8,7 @@ import dev.quill.server.chat.JsonFields;
 import dev.quill.server.chat.Roles;
 import dev.quill.server.chat.SamplingFields;
 import dev.quill.server.chat.WireText;
+import dev.quill.server.http.Affinity;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -58,12 +59,18 @@ final class OpenAiRequests {
         throw new ApiException(ApiError.invalidJson("the request body must be a JSON object, got " + JsonFields.typeName(value)));
     }
 
-    /** {@code POST /v1/chat/completions}. */
-    OpenAiRequest chat(JsonObject body) {
+    /**
+     * {@code POST /v1/chat/completions}.
+     *
+     * @param conversationHeader the {@value Affinity#CONVERSATION_HEADER} header, or null: names the
+     *     conversation as {@code conversation_id} does, for a load balancer to read; when both are
+     *     given they must agree
+     */
+    OpenAiRequest chat(JsonObject body, String conversationHeader) {
         JsonFields f = new JsonFields(body);
         checkModel(f);
         List<ChatMessage> messages = messages(f.value("messages"));
-        String conversation = conversationId(f);
+        String conversation = conversationId(f, conversationHeader);
         UnsupportedFields.checkChat(f);
         SamplingFields.Parsed sampling = this.sampling.read(f);
         ChatRequest chat = new ChatRequest(ChunkFormat.CHAT.idPrefix + newId(), conversation, messages, null,
@@ -104,10 +111,19 @@ final class OpenAiRequests {
         return Boolean.TRUE.equals(include);
     }
 
-    private static String conversationId(JsonFields f) {
-        String id = f.string("conversation_id");
+    private static String conversationId(JsonFields f, String header) {
+        String id = checkedConversationId(f.string("conversation_id"), "'conversation_id'");
+        String named = checkedConversationId(header, "the " + Affinity.CONVERSATION_HEADER + " header");
+        if (id != null && named != null && !id.equals(named)) {
+            throw new ApiException(ApiError.invalid("'conversation_id' and the " + Affinity.CONVERSATION_HEADER
+                    + " header name different conversations; send one, or the same id in both", "conversation_id"));
+        }
+        return id != null ? id : named;
+    }
+
+    private static String checkedConversationId(String id, String what) {
         if (id != null && (id.isBlank() || id.length() > MAX_CONVERSATION_ID)) {
-            throw new ApiException(ApiError.invalid("'conversation_id' must be a non-blank string of at most "
+            throw new ApiException(ApiError.invalid(what + " must be a non-blank string of at most "
                     + MAX_CONVERSATION_ID + " characters", "conversation_id"));
         }
         return id;

@@ -1,15 +1,9 @@
 package dev.quill.server.store;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.vertx.core.Context;
@@ -29,13 +23,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Conversations in Redis, through one shared Lettuce connection and its asynchronous API.
+ * Conversations in Redis, through one shared Lettuce connection and its asynchronous API. Redis
+ * may be one server, a master watched by Sentinel, or a Cluster ({@link RedisEndpoint}).
  *
  * <p>Layout, for prefix {@code quill:} and conversation {@code c1}: {@code quill:conv:{c1}} is a
  * list of messages as JSON, oldest first; {@code quill:conv:{c1}:ids} is the set of their ids;
  * {@code quill:conv:{c1}:meta} is a hash whose field {@code owner} names who made it (empty: no
  * API keys). The braces are a Redis Cluster hash tag: the keys land in one slot, so one script
- * may touch them all. They carry the idle expiry, refreshed by every append. A list without a
+ * may touch them all, and in a Cluster it runs on that slot's master. They carry the idle expiry, refreshed by every append. A list without a
  * meta hash was stored before owners were recorded and belongs to no key.
  *
  * <p>A client's conversation list, for client {@code k1}: {@code quill:client:{k1}:convs} is a
@@ -48,7 +43,8 @@ import java.util.function.Function;
  * time), or on a Lettuce thread when called from outside any context. The class is thread-safe.
  *
  * <p>Failures: Lettuce reconnects by itself; while it is disconnected commands are rejected at
- * once rather than queued, and a command unanswered after {@link RedisStoreConfig#commandTimeout()}
+ * once rather than queued (on a Cluster they wait, up to the command timeout: see
+ * {@link RedisEndpoint.Cluster}), and a command unanswered after {@link RedisStoreConfig#commandTimeout()}
  * fails, so callers see {@link StoreUnavailableException} quickly and the store works again when
  * Redis comes back. If Redis is down when Quill starts, the first connection is retried by the
  * next call after a failed attempt.
@@ -71,26 +67,27 @@ public final class RedisConversationStore implements ConversationStore {
 
     private final RedisStoreConfig config;
     private final ClientResources resources;
-    private final RedisClient client;
-    private final RedisURI uri;
+    private final RedisEndpoint endpoint;
     private final Object sendOrder = new Object();
     /**
      * Completes with the one shared connection once every command so far has been sent on it.
      * Fails only when connecting failed; the next call then starts a new attempt. Once connected,
      * Lettuce keeps that connection alive itself (auto-reconnect). Guarded by {@link #sendOrder}.
      */
-    private CompletableFuture<StatefulRedisConnection<String, String>> lastSent;
+    private CompletableFuture<StatefulConnection<String, String>> lastSent;
     private volatile boolean closed;
 
     private RedisConversationStore(RedisStoreConfig config) {
         this.config = config;
-        this.uri = RedisURI.create(config.uri());
-        uri.setTimeout(config.commandTimeout());
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(clientOptions(config.commandTimeout()));
+        try {
+            this.endpoint = RedisEndpoint.of(config.uri(), resources, config.commandTimeout());
+        } catch (RuntimeException e) {
+            resources.shutdown(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
     }
 
     /**
@@ -101,7 +98,7 @@ public final class RedisConversationStore implements ConversationStore {
      */
     public static RedisConversationStore connect(RedisStoreConfig config) {
         RedisConversationStore store = new RedisConversationStore(config);
-        store.send(RedisAsyncCommands::ping, new CompletableFuture<>()); // connect now, not on the first call
+        store.send(RedisClusterAsyncCommands::ping, new CompletableFuture<>()); // connect now, not on the first call
         return store;
     }
 
@@ -109,22 +106,6 @@ public final class RedisConversationStore implements ConversationStore {
     public static RedisConversationStore connect(String redisUri, Duration idleExpiry, String keyPrefix,
                                                  Duration commandTimeout) {
         return connect(new RedisStoreConfig(redisUri, keyPrefix, idleExpiry, commandTimeout));
-    }
-
-    private static ClientOptions clientOptions(Duration commandTimeout) {
-        return ClientOptions.builder()
-                .autoReconnect(true)
-                // Fail fast while disconnected; the default buffers commands without bound.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.builder().fixedTimeout(commandTimeout).build())
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(commandTimeout)
-                        // A peer that vanished without closing the socket (a partition, not a restart)
-                        // leaves commands timing out until TCP notices; the OS default for that is hours.
-                        .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
-                                .idle(Duration.ofSeconds(10)).interval(Duration.ofSeconds(5)).count(3).build())
-                        .build())
-                .build();
     }
 
     @Override
@@ -240,7 +221,7 @@ public final class RedisConversationStore implements ConversationStore {
      * Sends one command on the shared connection and hands its outcome back on the caller's
      * context, with Redis failures turned into {@link StoreUnavailableException}.
      */
-    private <T> Future<T> run(Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command) {
+    private <T> Future<T> run(Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
         Context caller = Vertx.currentContext();
         CompletableFuture<T> reply = new CompletableFuture<>();
         if (closed) {
@@ -258,15 +239,20 @@ public final class RedisConversationStore implements ConversationStore {
      * hanging them all on the connection itself would reorder a conversation's appends). Once
      * connected, a link is already complete and the command goes out at once, on this thread.
      */
-    private <T> void send(Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command,
+    private <T> void send(Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command,
                           CompletableFuture<T> reply) {
         synchronized (sendOrder) {
             if (lastSent == null || lastSent.isCompletedExceptionally()) {
-                lastSent = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+                lastSent = endpoint.connect();
             }
             lastSent = lastSent.thenApply(connection -> {
                 try {
-                    command.apply(connection.async()).whenComplete((value, e) -> complete(reply, value, e));
+                    command.apply(endpoint.commands(connection)).whenComplete((value, e) -> {
+                        if (e != null && readOnly(e)) {
+                            forget(connection);
+                        }
+                        complete(reply, value, e);
+                    });
                 } catch (RuntimeException e) {
                     complete(reply, null, e); // keep the chain whole: only a failed connection breaks it
                 }
@@ -278,6 +264,26 @@ public final class RedisConversationStore implements ConversationStore {
                 }
             });
         }
+    }
+
+    /**
+     * A master demoted while this connection stayed open (Sentinel failed over while the old master
+     * was only cut off, and it came back as a replica) answers writes with READONLY, and Lettuce
+     * would keep the connection. Dropping it makes the next call connect again, which asks the
+     * sentinels for the master anew. (A Cluster client follows the slot's new master by itself.)
+     */
+    private void forget(StatefulConnection<String, String> connection) {
+        synchronized (sendOrder) {
+            if (lastSent != null && lastSent.getNow(null) == connection) {
+                lastSent = null;
+            }
+        }
+        connection.closeAsync();
+    }
+
+    private static boolean readOnly(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof RedisException && String.valueOf(cause.getMessage()).startsWith("READONLY");
     }
 
     private static <T> void complete(CompletableFuture<T> reply, T value, Throwable e) {
@@ -319,7 +325,7 @@ public final class RedisConversationStore implements ConversationStore {
     @Override
     public void close() {
         closed = true;
-        client.shutdown(Duration.ZERO, config.commandTimeout());
+        endpoint.shutdown(config.commandTimeout());
         long timeoutMillis = config.commandTimeout().toMillis();
         resources.shutdown(0, timeoutMillis, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMillis);
     }

@@ -56,9 +56,10 @@ public final class ChatSocket implements LiveStreams.Interruptible {
      * @param sampling reads {@code params}, filling what a chat leaves out with the model's defaults
      * @param maxQueuedBytes frames that may wait for a client before its socket is closed
      * @param historyBytes largest {@code history} frame
+     * @param replica this server's name among replicas, sent in every {@code start} frame
      */
     public record Limits(int maxFrameBytes, int maxStreams, SamplingFields sampling, String modelName,
-                         long maxQueuedBytes, int historyBytes) {
+                         long maxQueuedBytes, int historyBytes, String replica) {
     }
 
     /** Close codes (RFC 6455 section 7.4.1). */
@@ -338,7 +339,8 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         public void onStart(String conversationId, int promptTokens, int omittedMessages) {
             send(new JsonObject().put("type", "start").put("id", id).put("conversation", conversationId)
                     .put("model", limits.modelName()).put("prompt_tokens", promptTokens)
-                    .put("omitted_messages", omittedMessages));
+                    .put("omitted_messages", omittedMessages)
+                    .put("replica", limits.replica()));
         }
 
         @Override

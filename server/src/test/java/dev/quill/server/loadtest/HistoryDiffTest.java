@@ -56,4 +56,27 @@ class HistoryDiffTest {
                 .containsExactly("message 1: expected assistant \"hello\" (5 chars) finish length, stored assistant \"hello\" (5 chars) finish stop");
         assertThat(HistoryDiff.compare(t, List.of(user("hi"), user("hi"), answer("hello", "length")))).hasSize(1);
     }
+
+    /** A replica killed under a conversation: its turn ends with the connection, and the next turns go on elsewhere. */
+    @Test
+    void aConversationGoesOnAfterTurnsWhoseConnectionWasLost() {
+        Transcript t = finishedThen(Transcript.Outcome.PENDING, true, "pa");
+        t.turns().get(1).fail("connection_closed");           // streaming when the replica died
+        t.begin(null, "gone").fail("connection_closed");       // lost before its start frame arrived
+        Transcript.Turn again = t.begin(null, "again");         // on another replica
+        again.started = true;
+        again.received.append("fine");
+        again.outcome = Transcript.Outcome.OK;
+        again.finishReason = "stop";
+        assertThat(HistoryDiff.compare(t, List.of(user("hi"), answer("hello", "length"), user("more"),
+                user("gone"), user("again"), answer("fine", "stop")))).isEmpty();
+        assertThat(HistoryDiff.compare(t, List.of(user("hi"), answer("hello", "length"), user("more"),
+                answer("partial", "cancelled"), user("again"), answer("fine", "stop")))).isEmpty();
+        assertThat(HistoryDiff.compare(t, List.of(user("hi"), answer("hello", "length"), user("more"),
+                user("again"), answer("fine", "stop"), user("again"), answer("fine", "stop"))))
+                .containsExactly("message 5: extra user \"again\" (5 chars) (a duplicate of message 3)",
+                        "message 6: extra assistant \"fine\" (4 chars) finish stop (a duplicate of message 4)");
+        assertThat(HistoryDiff.compare(t, List.of(user("hi"), answer("hello", "length"), user("again"),
+                answer("fine", "stop")))).as("the turn that had started was stored").hasSize(1);
+    }
 }

@@ -82,7 +82,7 @@ class ResponseSinkAbortTest {
                     new SamplingFields(SamplingParams.builder().maxTokens(16).build(), 1_000));
             Router router = Router.router(quill.vertx);
             router.post("/chat").handler(BodyHandler.create()).handler(ctx -> {
-                OpenAiRequest req = requests.chat(OpenAiRequests.body(ctx.body().buffer()));
+                OpenAiRequest req = requests.chat(OpenAiRequests.body(ctx.body().buffer()), null);
                 new RefusingSink(ctx.response(), metrics).start(chat, req.chat(), ChatErrors::of);
             });
             HttpServer server = quill.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")

@@ -41,11 +41,19 @@ public final class RedisServer implements AutoCloseable {
     private final boolean persistent;
     private final int port;
     private final Path dir;
+    private final List<String> leading;  // before the options: a config file, --sentinel
+    private final List<String> options;  // after ours, so they win: --replicaof, --cluster-enabled, ...
     private Process process;
 
     private RedisServer(boolean persistent) {
+        this(persistent, List.of(), List.of());
+    }
+
+    private RedisServer(boolean persistent, List<String> leading, List<String> options) {
         this.executable = executable();
         this.persistent = persistent;
+        this.leading = leading;
+        this.options = options;
         this.port = freePort();
         try {
             this.dir = Files.createTempDirectory("quill-redis-");
@@ -66,6 +74,58 @@ public final class RedisServer implements AutoCloseable {
         RedisServer server = new RedisServer(true);
         server.start();
         return server;
+    }
+
+    /**
+     * Starts a server that keeps data in memory only, with more {@code redis-server} options
+     * ({@code "--replicaof", "127.0.0.1", "6379"}, {@code "--cluster-enabled", "yes"}).
+     */
+    public static RedisServer withOptions(String... options) {
+        RedisServer server = new RedisServer(false, List.of(), List.of(options));
+        server.start();
+        return server;
+    }
+
+    /**
+     * Starts a Redis Sentinel ({@code redis-server CONFIG --sentinel}, which is all Debian's
+     * {@code redis-sentinel} is) whose config file holds {@code config}; Sentinel rewrites that
+     * file as it learns the topology, so it lives in the server's own folder.
+     */
+    public static RedisServer sentinel(String config) {
+        RedisServer server;
+        try {
+            Path dir = Files.createTempDirectory("quill-sentinel-");
+            Path file = dir.resolve("sentinel.conf");
+            Files.writeString(file, config);
+            server = new RedisServer(false, List.of(file.toString(), "--sentinel"), List.of(), dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.start();
+        return server;
+    }
+
+    private RedisServer(boolean persistent, List<String> leading, List<String> options, Path dir) {
+        this.executable = executable();
+        this.persistent = persistent;
+        this.leading = leading;
+        this.options = options;
+        this.port = freePort();
+        this.dir = dir;
+    }
+
+    /** Kills the process (SIGKILL: no flush, no goodbye to clients or replicas), as a crash would. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
     }
 
     public int port() {
@@ -123,12 +183,14 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private List<String> command() {
-        List<String> command = new ArrayList<>(List.of(executable.toString(),
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--daemonize", "no",
+        List<String> command = new ArrayList<>(List.of(executable.toString()));
+        command.addAll(leading);
+        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--daemonize", "no",
                 "--save", "", "--dir", dir.toString()));
         command.addAll(persistent
                 ? List.of("--appendonly", "yes", "--appendfsync", "always")
                 : List.of("--appendonly", "no"));
+        command.addAll(options);
         return command;
     }
 
