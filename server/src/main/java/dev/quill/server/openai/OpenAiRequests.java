@@ -63,7 +63,7 @@ final class OpenAiRequests {
         String conversation = conversationId(f);
         SamplingFields.Parsed sampling = SamplingFields.read(f);
         ChatRequest chat = new ChatRequest(ChunkFormat.CHAT.idPrefix + newId(), conversation, messages, null,
-                sampling.params(), sampling.maxTokensGiven());
+                sampling.params(), sampling.maxTokensGiven()).withGrammar(ResponseFormats.grammar(f));
         return new OpenAiRequest(chat, stream(f), includeUsage(f));
     }
 
@@ -74,7 +74,7 @@ final class OpenAiRequests {
         String prompt = prompt(f.value("prompt"));
         SamplingFields.Parsed sampling = SamplingFields.read(f);
         ChatRequest chat = new ChatRequest(ChunkFormat.TEXT.idPrefix + newId(), null, null, prompt,
-                sampling.params(), sampling.maxTokensGiven());
+                sampling.params(), sampling.maxTokensGiven()).withGrammar(ResponseFormats.grammar(f));
         return new OpenAiRequest(chat, stream(f), includeUsage(f));
     }
 
