@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -256,55 +255,13 @@ public final class JsonSchemaCompiler {
         }
         int start = g.state();
         arrayRules.put(s, start);
-        int min = count(s, "minItems", 0, path);
-        int max = count(s, "maxItems", -1, path);
-        if (max >= 0 && min > max) {
-            throw new UnsupportedSchemaException("minItems", path, "is above maxItems: no array can match");
-        }
-        JsonElement items = s.has("items") ? s.get("items") : new JsonPrimitive(true);
-        if (items.isJsonArray()) {
-            throw new UnsupportedSchemaException("items", path, "as a list (tuple validation) is not supported");
-        }
-        int open = lex.whitespace(lex.literal(start, "["));
-        int close = g.state();
-        if (min == 0) {
-            g.epsilon(open, close);
-        }
-        int prev = open;
-        int unrolled = max >= 0 ? max : Math.max(min, 1);
-        for (int k = 1; k <= unrolled; k++) {
-            int itemStart = k == 1 ? prev : lex.whitespace(lex.literal(prev, ","));
-            int after = lex.whitespace(value(itemStart, items, path + "/items"));
-            if (k >= min) {
-                g.epsilon(after, close);
-            }
-            prev = after;
-        }
-        if (max < 0) { // unbounded: more items loop back
-            g.epsilon(lex.whitespace(value(lex.whitespace(lex.literal(prev, ",")), items, path + "/items")), prev);
-        }
-        g.end(lex.literal(close, "]"));
+        new ArrayShape(this, lex, s, path).build(start);
         return start;
     }
 
     /** Compiles a property's or an item's schema: for {@link ObjectShape}. */
     int compileValue(int from, JsonElement schema, String path) {
         return value(from, schema, path);
-    }
-
-    private static int count(JsonObject s, String keyword, int absent, String path) {
-        if (!s.has(keyword)) {
-            return absent;
-        }
-        JsonElement e = s.get(keyword);
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber() || e.getAsDouble() != Math.rint(e.getAsDouble())
-                || e.getAsDouble() < 0) {
-            throw new UnsupportedSchemaException(keyword, path, "must be a non-negative integer, got " + e);
-        }
-        if (e.getAsDouble() > MAX_ITEMS) {
-            throw new UnsupportedSchemaException(keyword, path, "above " + MAX_ITEMS + " is not supported");
-        }
-        return e.getAsInt();
     }
 
     static JsonArray array(JsonObject s, String keyword, String path) {
