@@ -1,6 +1,9 @@
 package dev.quill.model.engine;
 
 import dev.quill.model.decoder.Decoder;
+import dev.quill.model.grammar.GrammarMatcher;
+import dev.quill.model.grammar.TokenTrieSource;
+import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.tokenizer.TextTokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,7 @@ public final class Engine implements AutoCloseable {
     private final ConcurrentLinkedQueue<Sequence> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger(); // submitted, not yet admitted to a slot
     private final AtomicLong ids = new AtomicLong();
+    private final TokenTrieSource tokenTrie; // for constrained requests; built on the first one
     private final Thread worker;
     private volatile boolean stopping;
     private long arraysCountedAt;      // System.nanoTime() of the last count; engine thread only
@@ -64,6 +68,7 @@ public final class Engine implements AutoCloseable {
         this.eosIds = Set.copyOf(eosIds);
         this.options = options;
         this.scheduler = new Scheduler(decoder.cache().slots(), options, metrics);
+        this.tokenTrie = new TokenTrieSource(tokenizer.file());
         this.metrics.kvTokenCapacity.set((long) decoder.cache().slots() * decoder.maxLength());
         countLiveArrays(); // before the worker starts, so the gauge is never a meaningless 0
         this.worker = new Thread(this::loop, "quill-engine");
@@ -111,14 +116,32 @@ public final class Engine implements AutoCloseable {
             throw new EngineError(EngineError.Code.OVERLOADED, "the server is busy: " + options.maxWaiting()
                     + " requests are already waiting");
         }
-        Sequence s = new Sequence(ids.incrementAndGet(), prompt, request.params(), request.listener(),
-                new DetokenizingStream(tokenizer, request.params().stopStrings()), eosIds, decoder.maxLength(),
-                this::wake);
+        Sequence s = new Sequence(ids.incrementAndGet(), prompt, request.params(), grammarMatcher(request),
+                request.listener(), new DetokenizingStream(tokenizer, request.params().stopStrings()), eosIds,
+                decoder.maxLength(), this::wake);
         metrics.requestsSubmitted.increment();
         inbox.add(s);
         metrics.queueDepth.set(queued.get());
         wake();
         return s;
+    }
+
+    /**
+     * The request's grammar as a matcher, or null. Its masks need the token trie, which a
+     * background thread starts building now; the engine thread waits for it at the first mask.
+     */
+    private GrammarMatcher grammarMatcher(GenerationRequest request) {
+        if (request.grammar() == null) {
+            return null;
+        }
+        tokenTrie.start();
+        SamplingParams p = request.params();
+        java.util.Set<Integer> ends = new java.util.HashSet<>(p.stopTokenIds());
+        if (!p.ignoreEos()) {
+            ends.addAll(eosIds);
+        }
+        int budget = Math.min(p.maxTokens(), decoder.maxLength() - request.promptIds().length);
+        return new GrammarMatcher(request.grammar(), tokenTrie, ends, budget);
     }
 
     /** Slots not owned by a running sequence; requests that will be admitted at once do not wait. */

@@ -1,5 +1,6 @@
 package dev.quill.model.engine;
 
+import dev.quill.model.grammar.Grammar;
 import dev.quill.model.sampling.SamplingParams;
 
 /**
@@ -8,6 +9,14 @@ import dev.quill.model.sampling.SamplingParams;
  * @param promptIds the prompt, already templated and tokenized
  * @param params sampling and stopping
  * @param listener receives the output on the engine thread
+ * @param grammar when not null, the output is constrained to a document of this grammar (e.g. a
+ *     JSON schema): the sampler chooses only tokens that keep it a valid prefix, and the sequence
+ *     ends with STOP once the document is complete
  */
-public record GenerationRequest(int[] promptIds, SamplingParams params, TokenListener listener) {
+public record GenerationRequest(int[] promptIds, SamplingParams params, TokenListener listener, Grammar grammar) {
+
+    /** An unconstrained generation. */
+    public GenerationRequest(int[] promptIds, SamplingParams params, TokenListener listener) {
+        this(promptIds, params, listener, null);
+    }
 }

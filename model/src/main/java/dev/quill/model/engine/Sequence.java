@@ -1,6 +1,7 @@
 package dev.quill.model.engine;
 
 import dev.quill.model.generate.FinishReason;
+import dev.quill.model.grammar.GrammarMatcher;
 import dev.quill.model.sampling.Sampler;
 import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.sampling.TokenHistory;
@@ -20,6 +21,7 @@ final class Sequence implements RequestHandle {
     final SamplingParams params;
     final Sampler sampler;
     final TokenHistory history;
+    private final GrammarMatcher grammar; // null when unconstrained
     private final TextStream text;
     private final Set<Integer> eosIds;
     private final int maxLength;
@@ -38,11 +40,18 @@ final class Sequence implements RequestHandle {
 
     Sequence(long id, int[] prompt, SamplingParams params, TokenListener listener, TextStream text,
              Set<Integer> eosIds, int maxLength, Runnable wake) {
+        this(id, prompt, params, null, listener, text, eosIds, maxLength, wake);
+    }
+
+    /** A sequence whose tokens {@code grammar} constrains (null: unconstrained). */
+    Sequence(long id, int[] prompt, SamplingParams params, GrammarMatcher grammar, TokenListener listener,
+             TextStream text, Set<Integer> eosIds, int maxLength, Runnable wake) {
         this.id = id;
         this.submittedAt = System.nanoTime();
         this.promptLength = prompt.length;
         this.params = params;
-        this.sampler = Sampler.of(params);
+        this.grammar = grammar;
+        this.sampler = Sampler.of(params, grammar);
         this.history = new TokenHistory(prompt);
         this.text = text;
         this.eosIds = eosIds;
@@ -87,6 +96,9 @@ final class Sequence implements RequestHandle {
             finish = FinishReason.STOP;
             return true;
         }
+        if (grammar != null) {
+            grammar.accept(token); // before the token is streamed: a token the grammar refuses fails the sequence
+        }
         if (length == tokens.length) {
             tokens = Arrays.copyOf(tokens, tokens.length * 2);
         }
@@ -94,7 +106,7 @@ final class Sequence implements RequestHandle {
         history.append(token);
         generated++;
         emitToken(text.push(token), token);
-        if (text.stopped()) {
+        if (text.stopped() || (grammar != null && grammar.finished())) {
             finish = FinishReason.STOP;
         } else if (generated >= params.maxTokens() || length >= maxLength) {
             finish = FinishReason.LENGTH;

@@ -39,4 +39,9 @@ public interface Sampler {
         Long seed = params.seed();
         return new RandomSampler(params, seed == null ? new SplittableRandom() : new SplittableRandom(seed));
     }
+
+    /** A sampler for one new sequence that chooses only tokens {@code mask} allows; unmasked when it is null. */
+    static Sampler of(SamplingParams params, TokenMask mask) {
+        return mask == null ? of(params) : new MaskedSampler(of(params), mask);
+    }
 }

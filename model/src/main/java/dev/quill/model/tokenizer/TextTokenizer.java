@@ -32,9 +32,12 @@ public final class TextTokenizer implements AutoCloseable {
     private final Map<String, Integer> addedTokens; // literal text -> id, for special and added tokens
     private final Map<Integer, String> addedById;
     private final TokenBound bound;
+    private final Path file;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, Map<String, Integer> addedTokens, TokenBound bound) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, Map<String, Integer> addedTokens, TokenBound bound,
+                          Path file) {
         this.tokenizer = tokenizer;
+        this.file = file;
         this.addedTokens = addedTokens;
         this.bound = bound;
         this.addedById = new HashMap<>();
@@ -49,7 +52,7 @@ public final class TextTokenizer implements AutoCloseable {
         try (InputStream in = Files.newInputStream(file)) {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(in, Map.of(
                     "truncation", "false", "padding", "false", "addSpecialTokens", "false"));
-            return new TextTokenizer(t, added, TokenBound.of(root));
+            return new TextTokenizer(t, added, TokenBound.of(root), file);
         } catch (NoSuchFileException e) {
             throw new ModelLoadException(file, "missing file");
         } catch (IOException | RuntimeException e) {
@@ -83,6 +86,11 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new ModelLoadException(file, "malformed tokenizer.json: " + e.getMessage(), e);
         }
+    }
+
+    /** The tokenizer.json this was loaded from (constrained decoding reads each token's bytes there). */
+    public Path file() {
+        return file;
     }
 
     /** How few tokens a text may need, known without tokenizing it (see {@link TokenBound}). */

@@ -1,5 +1,6 @@
 package dev.quill.server.chat;
 
+import dev.quill.model.grammar.Grammar;
 import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.server.store.ConversationStore;
@@ -19,19 +20,32 @@ import java.util.regex.Pattern;
  *     default that is lowered to what the context leaves
  * @param maxTokensGiven whether the client set max_tokens (then too large is an error, as in OpenAI's API)
  * @param turn whose conversation it is and which turn of it this is
+ * @param grammar the document the answer must be (OpenAI's {@code response_format}), or null for free text
  */
 public record ChatRequest(String id, String conversationId, List<ChatMessage> messages, String rawPrompt,
-                          SamplingParams params, boolean maxTokensGiven, Turn turn) {
+                          SamplingParams params, boolean maxTokensGiven, Turn turn, Grammar grammar) {
 
     /** A request of no API key's, its turn id its request id: a turn no client can retry. */
     public ChatRequest(String id, String conversationId, List<ChatMessage> messages, String rawPrompt,
                        SamplingParams params, boolean maxTokensGiven) {
-        this(id, conversationId, messages, rawPrompt, params, maxTokensGiven, Turn.unnamed(ConversationStore.NO_OWNER, id));
+        this(id, conversationId, messages, rawPrompt, params, maxTokensGiven, Turn.unnamed(ConversationStore.NO_OWNER, id),
+                null);
+    }
+
+    /** A free-text request of the given turn. */
+    public ChatRequest(String id, String conversationId, List<ChatMessage> messages, String rawPrompt,
+                       SamplingParams params, boolean maxTokensGiven, Turn turn) {
+        this(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn, null);
     }
 
     /** The same request as another turn (the caller's identity and turn id, known to the protocol handler). */
     public ChatRequest withTurn(Turn turn) {
-        return new ChatRequest(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn);
+        return new ChatRequest(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn, grammar);
+    }
+
+    /** The same request with its answer constrained to {@code grammar} (null: free text). */
+    public ChatRequest withGrammar(Grammar grammar) {
+        return new ChatRequest(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn, grammar);
     }
 
     /**

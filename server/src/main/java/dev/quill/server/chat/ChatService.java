@@ -97,7 +97,8 @@ public final class ChatService {
                         throw PromptBuilder.cancelled(); // nothing reaches the engine for a client that has gone
                     }
                     StreamPump pump = new StreamPump(ctx, sink, (reason, usage) -> finished(req, plan, sink, reason, usage));
-                    RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump));
+                    RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump,
+                            req.grammar()));
                     ActiveChat active = new Running(conversation, handle);
                     return storeUserMessages(req, plan)
                             .onSuccess(v -> sink.open(conversation, prompt.ids().length, prompt.omittedMessages()))

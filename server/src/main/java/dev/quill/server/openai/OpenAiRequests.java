@@ -74,7 +74,7 @@ final class OpenAiRequests {
         UnsupportedFields.checkChat(f);
         SamplingFields.Parsed sampling = this.sampling.read(f);
         ChatRequest chat = new ChatRequest(ChunkFormat.CHAT.idPrefix + newId(), conversation, messages, null,
-                sampling.params(), sampling.maxTokensGiven());
+                sampling.params(), sampling.maxTokensGiven()).withGrammar(ResponseFormats.grammar(f));
         return new OpenAiRequest(chat, stream(f), includeUsage(f));
     }
 
@@ -86,7 +86,7 @@ final class OpenAiRequests {
         UnsupportedFields.checkCompletion(f);
         SamplingFields.Parsed sampling = this.sampling.read(f);
         ChatRequest chat = new ChatRequest(ChunkFormat.TEXT.idPrefix + newId(), null, null, prompt,
-                sampling.params(), sampling.maxTokensGiven());
+                sampling.params(), sampling.maxTokensGiven()).withGrammar(ResponseFormats.grammar(f));
         return new OpenAiRequest(chat, stream(f), includeUsage(f));
     }
 
