@@ -6,7 +6,6 @@ import dev.quill.server.chat.JsonFields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Set;
 
 /**
  * The fields of OpenAI's chat and completions requests that Quill does not implement, and what it
@@ -19,15 +18,11 @@ import java.util.Set;
  */
 final class UnsupportedFields {
 
-    /** response_format types OpenAI defines; only "text" (no format) is served today. */
-    private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
-
     private UnsupportedFields() {
     }
 
     /** {@code POST /v1/chat/completions}. */
     static void checkChat(JsonFields f) {
-        responseFormat(f);
         if (Boolean.TRUE.equals(f.bool("logprobs"))) {
             throw notYet("logprobs", "logprobs are not supported yet; send logprobs: false or leave it out");
         }
@@ -57,7 +52,6 @@ final class UnsupportedFields {
 
     /** {@code POST /v1/completions}. */
     static void checkCompletion(JsonFields f) {
-        responseFormat(f);
         Long logprobs = f.integer("logprobs", 0, 5);
         if (logprobs != null && logprobs > 0) {
             throw notYet("logprobs", "logprobs are not supported yet; leave logprobs out");
@@ -72,28 +66,6 @@ final class UnsupportedFields {
         String suffix = f.string("suffix");
         if (suffix != null && !suffix.isEmpty()) {
             throw notYet("suffix", "suffix (fill in the middle) is not supported");
-        }
-    }
-
-    /** An unknown type is an error of its own; a known one not served yet says so. */
-    private static void responseFormat(JsonFields f) {
-        JsonObject format = f.object("response_format");
-        if (format == null) {
-            return;
-        }
-        Object type = format.getValue("type");
-        if (!(type instanceof String t)) {
-            throw new ApiException(ApiError.invalid("'response_format.type' must be a string, one of "
-                    + "\"text\", \"json_object\", \"json_schema\"; got " + JsonFields.typeName(type), "response_format.type"));
-        }
-        if (!RESPONSE_FORMATS.contains(t)) {
-            throw new ApiException(ApiError.invalid("response_format type '" + shorten(t) + "' is not one of "
-                    + "\"text\", \"json_object\", \"json_schema\"", "response_format.type"));
-        }
-        if (!t.equals("text")) {
-            throw new ApiException(ApiError.unsupported("unsupported_value", "response_format type '" + t
-                    + "' is not supported yet (structured output is coming); only \"text\" is served",
-                    "response_format.type"));
         }
     }
 
@@ -114,9 +86,5 @@ final class UnsupportedFields {
 
     private static ApiException notYet(String param, String message) {
         return new ApiException(ApiError.unsupported("unsupported_parameter", message, param));
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 }
