@@ -7,6 +7,7 @@ import dev.quill.model.generate.GenerationDefaults;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.model.template.ChatTemplate;
 import dev.quill.model.template.ChatTemplateFiles;
+import dev.quill.model.template.RenderedPrompt;
 import dev.quill.model.template.TemplateException;
 import dev.quill.model.tokenizer.TextTokenizer;
 import dev.quill.model.tokenizer.TokenBound;
@@ -109,6 +110,17 @@ public final class LanguageModel implements AutoCloseable {
      * @throws TemplateException of kind RAISED for a role that holds a special token's text
      */
     public int[] encodeChat(List<ChatMessage> messages, List<Map<String, Object>> tools) {
+        return tokenizer.encodeRendered(renderChat(messages, true, tools));
+    }
+
+    /**
+     * The chat template's text for these messages, with its content spans marked (what
+     * {@link #encodeChat} tokenizes); for users debugging prompts ({@code POST /tokenize}).
+     *
+     * @throws TemplateException of kind RAISED for a role that holds a special token's text
+     */
+    public RenderedPrompt renderChat(List<ChatMessage> messages, boolean addGenerationPrompt,
+                                     List<Map<String, Object>> tools) {
         Set<String> roles = new java.util.HashSet<>(); // a handful of distinct roles, however many messages
         for (ChatMessage m : messages) {
             roles.add(m.role());
@@ -120,7 +132,7 @@ public final class LanguageModel implements AutoCloseable {
                         "the role '" + role + "' holds the special token " + special + "; a role is markup");
             }
         }
-        return tokenizer.encodeRendered(chatTemplate.render(messages, true, tools));
+        return chatTemplate.render(messages, addGenerationPrompt, tools);
     }
 
     /** How few tokens a text may need, known without tokenizing it. */

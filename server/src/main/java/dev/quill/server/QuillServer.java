@@ -22,6 +22,7 @@ import dev.quill.server.http.ModelsHandler;
 import dev.quill.server.http.Origins;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.openai.OpenAiHandler;
+import dev.quill.server.openai.TokenizeHandler;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.ws.ChatSocket;
 import dev.quill.server.ws.SocketKeepAlive;
@@ -57,6 +58,7 @@ public final class QuillServer {
     private static final long TERMINAL_WAIT_MS = 6_000;
 
     private HttpServer http;
+    private final TokenizeHandler tokenize;
     private volatile boolean draining;
     /** {@code server.replica_id}, or host:port; the port is the bound one once listening (port 0 in tests). */
     private volatile String replicaId;
@@ -69,11 +71,13 @@ public final class QuillServer {
         this.origins = new Origins(config.http().allowedHosts(), config.allowedOrigins(), config.host());
         this.access = new Access(config.apiKeys(), origins);
         this.crossSite = new CrossSite(origins, config.http().corsOrigins());
-        this.chat = new ChatService(vertx, engine, new PromptBuilder(vertx, model, engine.maxLength(),
-                config.defaultMaxTokens(), new PromptBuilder.Limits(config.maxMessages(), config.promptWorkers(),
-                config.promptQueue()), metrics), store);
+        PromptBuilder prompts = new PromptBuilder(vertx, model, engine.maxLength(), config.defaultMaxTokens(),
+                new PromptBuilder.Limits(config.maxMessages(), config.promptWorkers(), config.promptQueue()), metrics);
+        this.chat = new ChatService(vertx, engine, prompts, store);
         this.sampling = new SamplingFields(SamplingFields.modelDefaults(model.defaults(), config.defaultMaxTokens()),
                 model.decoder().config().vocabSize());
+        this.tokenize = new TokenizeHandler(model, prompts, config.modelName(), config.maxMessages(), sampling,
+                engine.maxLength());
         this.modelName = config.modelName();
         this.replicaId = Affinity.replicaId(config.replicaId(), config.port());
     }
@@ -110,6 +114,10 @@ public final class QuillServer {
         r.route().handler(this::nameReplica);
         r.route("/v1/*").handler(this::guard);
         r.route("/v1/*").handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()).setHandleFileUploads(false));
+        for (String path : new String[] {"/tokenize", "/detokenize"}) { // vLLM's paths, outside /v1, guarded alike
+            r.post(path).handler(this::guard);
+            r.post(path).handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes()).setHandleFileUploads(false));
+        }
         HealthHandler health = new HealthHandler(store, () -> draining);
         r.get("/health/live").handler(health::live);
         if (config.http().protectReady()) {
@@ -129,6 +137,8 @@ public final class QuillServer {
         r.post("/v1/chat/completions").handler(openAi::chatCompletions);
         r.post("/v1/completions").handler(openAi::completions);
         r.post("/v1/conversations").handler(openAi::createConversation);
+        r.post("/tokenize").handler(tokenize::tokenize);
+        r.post("/detokenize").handler(tokenize::detokenize);
         r.route().failureHandler(this::failure);
         r.errorHandler(404, this::failure); // no route matched: the router never reaches failureHandler
         r.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false)); // web/: the chat page, never stale after an upgrade

@@ -104,6 +104,26 @@ public final class PromptBuilder {
         });
     }
 
+    /**
+     * Other template and tokenizer work (POST /tokenize) on the same bounded workers, refused with
+     * {@code overloaded} past the same queue, so it cannot crowd out prompts without bound.
+     */
+    public <T> Future<T> run(java.util.concurrent.Callable<T> work) {
+        if (pending.incrementAndGet() > limits.workers() + limits.queue()) {
+            pending.decrementAndGet();
+            metrics.promptOverloaded();
+            return Future.failedFuture(new ApiException(ApiError.overloaded(
+                    "too many prompts are being prepared; retry shortly")));
+        }
+        return executor.executeBlocking(() -> {
+            try {
+                return work.call();
+            } finally {
+                pending.decrementAndGet();
+            }
+        }, false);
+    }
+
     /** The failure of a build whose client left; no one is there to read it. */
     public static ApiException cancelled() {
         return new ApiException(new ApiError(499, "invalid_request_error", "cancelled",

@@ -144,7 +144,8 @@ final class OpenAiRequests {
                 + "batches and token-id prompts are not supported", "prompt"));
     }
 
-    private List<ChatMessage> messages(Object v) {
+    /** A messages array: its size bounded, every role known, every message well formed. */
+    List<ChatMessage> messages(Object v) {
         if (!(v instanceof JsonArray array)) {
             throw v == null
                     ? new ApiException(ApiError.invalid("'messages' is required", "messages"))
