@@ -59,6 +59,7 @@ public final class QuillServer {
 
     private HttpServer http;
     private final TokenizeHandler tokenize;
+    private final PromptBuilder prompts;
     private volatile boolean draining;
     /** {@code server.replica_id}, or host:port; the port is the bound one once listening (port 0 in tests). */
     private volatile String replicaId;
@@ -71,7 +72,7 @@ public final class QuillServer {
         this.origins = new Origins(config.http().allowedHosts(), config.allowedOrigins(), config.host());
         this.access = new Access(config.apiKeys(), origins);
         this.crossSite = new CrossSite(origins, config.http().corsOrigins());
-        PromptBuilder prompts = new PromptBuilder(vertx, model, engine.maxLength(), config.defaultMaxTokens(),
+        this.prompts = new PromptBuilder(vertx, model, engine.maxLength(), config.defaultMaxTokens(),
                 new PromptBuilder.Limits(config.maxMessages(), config.promptWorkers(), config.promptQueue()), metrics);
         this.chat = new ChatService(vertx, engine, prompts, store);
         this.sampling = new SamplingFields(SamplingFields.modelDefaults(model.defaults(), config.defaultMaxTokens()),
@@ -230,6 +231,11 @@ public final class QuillServer {
 
     ChatService chat() {
         return chat;
+    }
+
+    /** The prompt builders' bounded workers (for operations and tests that must hold them). */
+    public PromptBuilder prompts() {
+        return prompts;
     }
 
     Access access() {

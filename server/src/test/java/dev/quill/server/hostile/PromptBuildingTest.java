@@ -65,7 +65,7 @@ class PromptBuildingTest {
     void thousandsOfMessagesAreFittedInLogarithmicallyManyRenders() {
         long renders = wire.metric("quill_prompt_renders_total");
 
-        HttpResponse<Buffer> r = wire.post("/v1/chat/completions", chat(manyMessages(BIG), 2));
+        HttpResponse<Buffer> r = wire.post("/v1/chat/completions", stored(chat(manyMessages(BIG), 2)));
 
         assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
         assertThat(r.bodyAsJsonObject().getJsonObject("usage").getInteger("prompt_tokens")).isBetween(200, 254);
@@ -109,7 +109,7 @@ class PromptBuildingTest {
         List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
         io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(quill.vertx,
                 new io.vertx.ext.web.client.WebClientOptions(), new PoolOptions().setHttp1MaxSize(16));
-        Buffer body = chat(manyMessages(BIG), 1).toBuffer();
+        Buffer body = stored(chat(manyMessages(BIG), 1)).toBuffer();
         for (int i = 0; i < 14; i++) { // 1 running + 8 waiting, the rest refused
             sent.add(client.post(quill.port(), "127.0.0.1", "/v1/chat/completions")
                     .putHeader("Content-Type", "application/json").sendBuffer(body));
@@ -139,30 +139,39 @@ class PromptBuildingTest {
         long cancelledBefore = wire.metric("quill_prompt_builds_cancelled_total");
         long engineBefore = quill.engine.metrics().snapshot().requestsSubmitted();
         HttpClient raw = quill.vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(16));
-        Buffer body = chat(manyMessages(BIG), 1).toBuffer();
         List<HttpClientRequest> abandoned = new ArrayList<>();
-        for (int i = 0; i < 7; i++) { // with the socket's, 8: the queue keeps a place for the normal chat
-            HttpClientRequest req = raw.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-                    .setPort(quill.port()).setURI("/v1/chat/completions").putHeader("Content-Type", "application/json"))
-                    .toCompletionStage().toCompletableFuture().join();
-            req.response().onFailure(e -> { }); // the test closes it
-            req.end(body);
-            abandoned.add(req);
-        }
-        WsClient ws = WsClient.connect(quill.vertx, quill.port(), "/ws", null);
-        ws.send(new JsonObject().put("type", "chat").put("id", "gone").put("content", "Hi"));
-        String whileQueued = awaitMetrics("quill_prompt_builds_pending", pending -> pending >= 3);
+        // The one prompt worker is held, so the builds below queue whatever the machine's speed.
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        quill.server.prompts().run(() -> gate.await(60, TimeUnit.SECONDS));
+        String whileQueued;
+        try {
+            for (int i = 0; i < 6; i++) { // with the socket's, 7, and the held one: the queue keeps a place for the normal chat
+                HttpClientRequest req = raw.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+                        .setPort(quill.port()).setURI("/v1/chat/completions").putHeader("Content-Type", "application/json"))
+                        .toCompletionStage().toCompletableFuture().join();
+                req.response().onFailure(e -> { }); // the test closes it
+                req.end(stored(chat(manyMessages(BIG), 1)).toBuffer());
+                abandoned.add(req);
+            }
+            WsClient ws = WsClient.connect(quill.vertx, quill.port(), "/ws", null);
+            ws.send(new JsonObject().put("type", "chat").put("id", "gone").put("content", "Hi"));
+            whileQueued = awaitMetrics("quill_prompt_builds_pending", pending -> pending >= 7);
+            long connections = Wire.value(whileQueued, "quill_http_connections");
 
-        abandoned.forEach(req -> req.connection().close());
-        ws.close();
+            abandoned.forEach(req -> req.connection().close());
+            ws.close();
+            awaitMetrics("quill_http_connections", open -> open <= connections - 6); // the server saw them go
+        } finally {
+            gate.countDown();
+        }
         HttpResponse<Buffer> normal = wire.post("/v1/chat/completions", chat(new JsonArray().add(user("Hi")), 2));
 
         String after = wire.metrics();
-        assertThat(Wire.value(whileQueued, "quill_prompt_builds_pending")).isGreaterThanOrEqualTo(3); // /metrics answered
+        assertThat(Wire.value(whileQueued, "quill_prompt_builds_pending")).isGreaterThanOrEqualTo(7); // /metrics answered
         assertThat(normal.statusCode()).isEqualTo(200);
         long built = Wire.value(after, "quill_prompt_builds_total") - builtBefore;
         long cancelled = Wire.value(after, "quill_prompt_builds_cancelled_total") - cancelledBefore;
-        assertThat(built + cancelled).isEqualTo(7 + 1 + 1); // every build has ended by the time the normal one did
+        assertThat(built + cancelled).isEqualTo(6 + 1 + 1); // every build has ended by the time the normal one did
         assertThat(cancelled).as("abandoned builds were skipped, not run to the end").isGreaterThanOrEqualTo(2);
         awaitMetrics("quill_active_streams", streams -> streams == 0);
         assertThat(quill.engine.metrics().snapshot().requestsSubmitted() - engineBefore)
@@ -170,10 +179,27 @@ class PromptBuildingTest {
         raw.close();
     }
 
+    /**
+     * The body in a conversation of its own: only a stored conversation is trimmed to the context
+     * (a stateless request over it is refused), and trimming is what these tests load.
+     */
+    private static JsonObject stored(JsonObject body) {
+        HttpResponse<Buffer> created = wire.post("/v1/conversations", new JsonObject());
+        assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(200);
+        return body.put("conversation_id", created.bodyAsJsonObject().getString("id"));
+    }
+
     /** Scrapes /metrics until the sample satisfies the predicate (bounded by the test's timeout). */
     private static String awaitMetrics(String name, LongPredicate ok) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String exposition = "";
         while (true) {
-            String exposition = wire.metrics();
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " never reached the awaited value within 60 s; last: "
+                        + Wire.value(exposition, name) + ", builds " + Wire.value(exposition, "quill_prompt_builds_total")
+                        + ", overloaded " + Wire.value(exposition, "quill_prompt_builds_overloaded_total"));
+            }
+            exposition = wire.metrics();
             if (ok.test(Wire.value(exposition, name))) {
                 return exposition;
             }

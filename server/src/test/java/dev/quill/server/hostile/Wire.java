@@ -62,11 +62,11 @@ final class Wire implements AutoCloseable {
                 .put("max_tokens", tokens);
     }
 
-    /** {@code n} short alternating user/assistant messages, the newest a user's. */
+    /** {@code n} short user messages (what a stored conversation accepts in one turn). */
     static JsonArray manyMessages(int n) {
         JsonArray messages = new JsonArray();
         for (int i = n - 1; i >= 0; i--) {
-            messages.add(new JsonObject().put("role", i % 2 == 0 ? "user" : "assistant").put("content", "m" + i));
+            messages.add(new JsonObject().put("role", "user").put("content", "m" + i));
         }
         return messages;
     }
