@@ -1,13 +1,8 @@
 package dev.quill.server.web;
 
-import dev.quill.model.engine.EngineError;
-import dev.quill.model.engine.GenerationRequest;
-import dev.quill.model.engine.RequestHandle;
-import dev.quill.model.engine.TokenListener;
-import dev.quill.model.engine.Usage;
-import dev.quill.model.generate.FinishReason;
-import dev.quill.model.sampling.SamplingParams;
 import dev.quill.server.store.StoredMessage;
+import dev.quill.server.testing.HeldSlot;
+import dev.quill.server.testing.Pacer;
 import dev.quill.server.testing.ServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,116 +98,6 @@ class ChatPageE2ETest {
                         new StoredMessage("seed:a", "assistant", SEEDED_ANSWER, "stop", now + 1)))
                 .toCompletionStage().toCompletableFuture().join();
         return conversation;
-    }
-
-    /**
-     * Paces the engine like a slower model: a background generation whose listener takes {@code
-     * millis} per token on the engine thread, so no step is shorter, resubmitted whenever it ends.
-     * The tiny model writes hundreds of tokens a second; paced, an answer of 200 tokens takes
-     * seconds, and the page's Stop and a dropped connection land while it is being written.
-     */
-    private static final class Pacer implements AutoCloseable {
-        private final ServerFixture quill;
-        private final long millis;
-        private volatile boolean closed;
-        private volatile RequestHandle handle;
-
-        private Pacer(ServerFixture quill, long millis) {
-            this.quill = quill;
-            this.millis = millis;
-        }
-
-        static Pacer start(ServerFixture quill, long millis) {
-            Pacer pacer = new Pacer(quill, millis);
-            pacer.submit();
-            return pacer;
-        }
-
-        /** Called from the test thread, then from the engine thread when the last one ends. */
-        private void submit() {
-            if (closed) {
-                return;
-            }
-            int[] prompt = quill.model.encodePrompt("Hello");
-            SamplingParams params = SamplingParams.builder().maxTokens(quill.engine.maxLength() - prompt.length)
-                    .ignoreEos(true).build();
-            handle = quill.engine.submit(new GenerationRequest(prompt, params, new TokenListener() {
-                @Override
-                public void onToken(String text, int tokenId) {
-                    try {
-                        Thread.sleep(millis);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-
-                @Override
-                public void onDone(FinishReason reason, Usage usage) {
-                    submit();
-                }
-
-                @Override
-                public void onError(EngineError error) {
-                    // shutting down; nothing to pace
-                }
-            }));
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            handle.cancel();
-        }
-    }
-
-    /**
-     * Holds the only slot of a server with no waiting room, so its next chat is refused as
-     * overloaded however fast the model is: a generation whose listener waits, on the engine
-     * thread, until the test lets it go. It stands for a long answer someone else is reading.
-     */
-    private static final class HeldSlot implements AutoCloseable {
-        private final CountDownLatch release = new CountDownLatch(1);
-        private RequestHandle handle;
-
-        static HeldSlot hold(ServerFixture busy) throws InterruptedException {
-            HeldSlot held = new HeldSlot();
-            CountDownLatch running = new CountDownLatch(1);
-            int[] prompt = busy.model.encodePrompt("Hello");
-            SamplingParams params = SamplingParams.builder().maxTokens(8).build();
-            held.handle = busy.engine.submit(new GenerationRequest(prompt, params, new TokenListener() {
-                @Override
-                public void onToken(String text, int tokenId) {
-                    running.countDown();
-                    await(held.release);
-                }
-
-                @Override
-                public void onDone(FinishReason reason, Usage usage) {
-                    running.countDown();
-                }
-
-                @Override
-                public void onError(EngineError error) {
-                    running.countDown();
-                }
-            }));
-            assertThat(running.await(60, TimeUnit.SECONDS)).as("the held generation started").isTrue();
-            return held;
-        }
-
-        private static void await(CountDownLatch latch) {
-            try {
-                latch.await(TIMEOUT_MINUTES + 1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void close() {
-            handle.cancel();
-            release.countDown();
-        }
     }
 
     private static void copyOutput(Process p, StringBuilder out) {
