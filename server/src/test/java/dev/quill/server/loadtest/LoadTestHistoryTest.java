@@ -66,12 +66,14 @@ class LoadTestHistoryTest {
         assertThat(run.code).as(run.stderr).isZero();
         JsonObject r = run.result;
         assertThat(r.getInteger("completed")).isEqualTo(6);
-        assertThat(r.getInteger("history_checked")).isEqualTo(3); // 3 sessions x one 2-turn conversation
+        // 3 sessions of 2-turn conversations sharing 6 requests: a quick session may start a new one
+        int conversations = r.getInteger("history_checked");
+        assertThat(conversations).isBetween(3, 6);
         assertThat(r.getInteger("history_mismatches")).isZero();
         assertThat(r.getInteger("history_unreadable")).isZero();
         assertThat(r.getJsonArray("history_differences")).isEmpty();
         assertThat(run.stdout).contains("Conversations verified:", "History mismatches:");
-        assertThat(appends.get()).isEqualTo(3 * 5); // system, then user + answer twice: what the check compared
+        assertThat(appends.get()).isEqualTo(conversations + 2 * 6); // a system each, user + answer per request
     }
 
     @Test
