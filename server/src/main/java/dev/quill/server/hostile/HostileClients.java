@@ -68,6 +68,17 @@ final class HostileClients {
     }
 
     /** Runs {@code attempt(i)} for i in [0, count), the first at once and the rest evenly over the duration. */
+    /** {@link #spread}, the even attempts over HTTP and the odd ones over a WebSocket. */
+    void spreadAlternately(int count, Runnable http, IntConsumer socket) {
+        spread(count, i -> {
+            if (i % 2 == 0) {
+                http.run();
+            } else {
+                socket.accept(i);
+            }
+        });
+    }
+
     void spread(int count, IntConsumer attempt) {
         for (int i = 0; i < count; i++) {
             int n = i;

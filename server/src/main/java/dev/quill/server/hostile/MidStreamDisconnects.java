@@ -26,13 +26,7 @@ final class MidStreamDisconnects implements Behaviour {
 
     @Override
     public void start(HostileClients c) {
-        c.spread(count, i -> {
-            if (i % 2 == 0) {
-                http(c);
-            } else {
-                socket(c, i);
-            }
-        });
+        c.spreadAlternately(count, () -> http(c), i -> socket(c, i));
     }
 
     private void http(HostileClients c) {
