@@ -88,6 +88,9 @@ final class Scheduler {
             s.computed = c.start() + c.tokens().length;
             if (c.start() < s.promptLength) {
                 metrics.promptTokensComputed.add(c.tokens().length);
+                if (s.computed < s.promptLength) {
+                    s.reportPrefill(); // a long prompt's progress, chunk by chunk
+                }
             }
             if (c.samples() && !s.cancelled()) {
                 boolean first = s.firstTokenAt == 0;
@@ -162,6 +165,11 @@ final class Scheduler {
                 metrics.prefixHit(pick.reused());
             }
             running.add(s);
+            try {
+                s.reportPrefill(); // out of the queue: its prompt is read from now on
+            } catch (RuntimeException | Error e) {
+                fail(s, EngineError.internal("this request's listener failed", e));
+            }
         }
     }
 

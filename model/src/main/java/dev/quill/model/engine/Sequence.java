@@ -77,6 +77,14 @@ final class Sequence implements RequestHandle {
         return cancelled;
     }
 
+    /** Tells the listener how much of the prompt is in the cache (see {@link TokenListener#onPrefill}). */
+    void reportPrefill() {
+        TokenListener l = listener;
+        if (l != null && !cancelled) {
+            l.onPrefill(computed, promptLength);
+        }
+    }
+
     /** Tokens not yet in the cache: the whole prompt at first, then the one last sampled. */
     int pending() {
         return length - computed;

@@ -17,4 +17,13 @@ public interface TokenListener {
     void onDone(FinishReason reason, Usage usage);
 
     void onError(EngineError error);
+
+    /**
+     * Before the first token, how far the prompt has been read: once when the request leaves the
+     * waiting queue for a slot ({@code computed} is then the prefix reused from the cache), and
+     * after each prompt chunk that does not finish the prompt. A request still waiting hears
+     * nothing. Called on the engine thread; one that throws ends its own sequence, as onToken.
+     */
+    default void onPrefill(int computed, int promptTokens) {
+    }
 }

@@ -13,6 +13,7 @@ class Collector implements TokenListener {
 
     final List<Integer> tokens = new ArrayList<>();
     final StringBuilder text = new StringBuilder();
+    final List<String> prefills = new java.util.concurrent.CopyOnWriteArrayList<>(); // "computed/prompt"
     final CompletableFuture<FinishReason> done = new CompletableFuture<>();
     final CountDownLatch firstTokens;
     volatile Usage usage;
@@ -33,6 +34,11 @@ class Collector implements TokenListener {
         }
         text.append(piece);
         firstTokens.countDown();
+    }
+
+    @Override
+    public void onPrefill(int computed, int promptTokens) {
+        prefills.add(computed + "/" + promptTokens);
     }
 
     @Override

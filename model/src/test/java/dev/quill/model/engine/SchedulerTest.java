@@ -81,6 +81,31 @@ class SchedulerTest {
     }
 
     @Test
+    void aPromptsProgressIsReportedOnAdmissionAndAfterEachChunkShortOfTheEnd() throws Exception {
+        Scheduler s = new Scheduler(1, new EngineOptions(8, 8, false), metrics);
+        Collector outA = new Collector();
+        Collector outB = new Collector();
+        Sequence a = seq(1, 20, 1, outA);
+        Sequence b = seq(2, 3, 1, outB);
+        s.enqueue(a);
+        s.enqueue(b);
+        StepPlan p = s.schedule();                     // a takes the one slot; b waits and hears nothing
+        assertThat(outA.prefills).containsExactly("0/20");
+        assertThat(outB.prefills).isEmpty();
+        update(s, p, tokens(p, 5));
+        p = s.schedule();
+        update(s, p, tokens(p, 5));
+        assertThat(outA.prefills).containsExactly("0/20", "8/20", "16/20");
+        p = s.schedule();
+        update(s, p, tokens(p, 5));                    // the last chunk samples the first token instead
+        assertThat(outA.await()).isEqualTo(FinishReason.LENGTH);
+        assertThat(outA.prefills).containsExactly("0/20", "8/20", "16/20");
+        assertThat(outB.prefills).isEmpty();
+        s.schedule();                                  // b gets the freed slot
+        assertThat(outB.prefills).containsExactly("0/3");
+    }
+
+    @Test
     void admissionWaitsForAFreeSlotAndFinishingFreesIt() throws Exception {
         Scheduler s = new Scheduler(1, new EngineOptions(8, 64, false), metrics);
         Collector outA = new Collector();
