@@ -4,10 +4,12 @@
 import { QuillSocket, socketUrl } from './socket.js';
 import { clientId, loadSettings, saveSettings, params, EMPTY_SETTINGS } from './prefs.js';
 import { describeError } from './errors.js';
-import { loadModelDefaults, placeholders } from './defaults.js';
+import { loadModel, placeholders, modelSummary, samplingSummary } from './defaults.js';
 import {
-  messageElement, setContent, setStreaming, setFinished, setFailed, renderConversationList,
+  messageElement, setContent, setStreaming, setFinished, setFailed, setProgress, renderConversationList,
 } from './view.js';
+import { laterStage, progressWords } from './progress.js';
+import { bindKeys } from './keys.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -16,7 +18,7 @@ const ui = {
   banner: $('banner'), bannerText: $('banner-text'), bannerClose: $('banner-close'),
   messages: $('messages'), form: $('composer'), input: $('input'), send: $('send'), stop: $('stop'),
   settingsToggle: $('settings-toggle'), settings: $('settings'), settingsForm: $('settings-form'),
-  system: $('system'), systemNote: $('system-note'),
+  system: $('system'), systemNote: $('system-note'), modelInfo: $('model-info'), samplingInfo: $('sampling-info'),
 };
 
 const client = clientId();
@@ -29,7 +31,8 @@ const state = {
   started: false, // whether the open conversation has messages: its system prompt is then fixed
   first: 0, // index in the conversation of the oldest message shown (history comes in pages)
   conversations: [], // the server's list, newest first
-  chats: new Map(), // chat id -> {id, view, conversation, content, article, text, started}
+  chats: new Map(), // chat id -> {id, view, conversation, content, article, text, started, stage}
+  model: null, // {id, contextLength, defaults} from GET /v1/models, once it has come
 };
 let chatCounter = 0;
 
@@ -178,9 +181,11 @@ function send() {
   const article = messageElement('assistant');
   setStreaming(article);
   ui.messages.append(article);
-  state.chats.set(id, {
+  const chat = {
     id, view: state.view, conversation: state.conversation, settings: state.settings, content, article, text: '', started: false,
-  });
+  };
+  state.chats.set(id, chat);
+  showProgress(chat, 'sent');
   state.started = true;
   ui.input.value = '';
   resizeInput();
@@ -200,6 +205,7 @@ function liveChat() {
 function stop() {
   const chat = liveChat();
   if (chat && socket.send({ type: 'cancel', id: chat.id })) {
+    chat.stage = null; // no more progress over "Stopping…"
     chat.article.querySelector('.meta').textContent = 'Stopping…';
   }
 }
@@ -210,6 +216,8 @@ function onStart(frame) {
   chat.started = true;
   chat.conversation = frame.conversation;
   chat.article.dataset.model = frame.model ?? '';
+  chat.promptTokens = frame.prompt_tokens;
+  showProgress(chat, 'queued');
   if (chat.view === state.view && state.conversation === null) {
     // the server named the new chat: it is now this conversation, with the draft settings
     state.conversation = frame.conversation;
@@ -231,9 +239,22 @@ function titleOf(content) {
   return chars.length <= 60 ? line : `${chars.slice(0, 59).join('').trimEnd()}…`;
 }
 
+/** Before the first token: the answer's stage, moving only forward, in its meta line. */
+function showProgress(chat, stage, frame) {
+  if (!chat.text && chat.stage !== null) {
+    chat.stage = laterStage(chat.stage, stage);
+    if (frame) chat.computed = frame.computed;
+    setProgress(chat.article, chat.stage, progressWords(chat.stage, chat));
+  }
+}
+
 function onDelta(frame) {
   const chat = state.chats.get(frame.id);
   if (!chat) return;
+  if (!chat.text && chat.stage) {
+    chat.stage = null;
+    setProgress(chat.article, '', ''); // the first token: the text shows where it is now
+  }
   chat.text += frame.text;
   if (!chat.frame) {
     // re-render at most once a frame: tokens can arrive faster than the screen refreshes
@@ -288,11 +309,19 @@ function endChat(id) {
   return chat;
 }
 
-// ---- the model's defaults, shown in the empty settings fields ----
+// ---- the model: its name and context in the header, its defaults in the empty settings fields ----
 
-loadModelDefaults(location).then((defaults) => {
-  for (const [name, text] of Object.entries(placeholders(defaults))) ui.settingsForm.elements[name].placeholder = text;
+loadModel(location).then((model) => {
+  state.model = model;
+  for (const [name, text] of Object.entries(placeholders(model?.defaults))) ui.settingsForm.elements[name].placeholder = text;
+  ui.modelInfo.textContent = modelSummary(model);
+  showSampling();
 });
+
+/** The sampling the open conversation uses, with the model's defaults filled in. */
+function showSampling() {
+  ui.samplingInfo.textContent = samplingSummary(params(state.settings), state.model?.defaults);
+}
 
 // ---- the connection ----
 
@@ -315,6 +344,11 @@ socket.addEventListener('message', (e) => {
   const frame = e.detail;
   switch (frame.type) {
     case 'start': onStart(frame); break;
+    case 'progress': {
+      const chat = state.chats.get(frame.id);
+      if (chat) showProgress(chat, 'prefill', frame);
+      break;
+    }
     case 'delta': onDelta(frame); break;
     case 'done': onDone(frame); break;
     case 'error': onError(frame); break;
@@ -357,6 +391,7 @@ function updateComposer() {
 function showSettings() {
   for (const key of Object.keys(EMPTY_SETTINGS)) ui.settingsForm.elements[key].value = state.settings[key] ?? '';
   ui.system.readOnly = state.started;
+  showSampling();
   ui.systemNote.textContent = state.started
     ? 'Fixed once a conversation has started; start a new chat to change it.'
     : 'Sent with the first message of a conversation.';
@@ -380,14 +415,7 @@ ui.form.addEventListener('submit', (e) => {
   e.preventDefault();
   send();
 });
-ui.input.addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-    e.preventDefault();
-    send();
-  } else if (e.key === 'Escape' && liveChat()) {
-    stop();
-  }
-});
+bindKeys(document, ui.input, { send, stop, live: () => !!liveChat() });
 ui.input.addEventListener('input', resizeInput);
 ui.stop.addEventListener('click', stop);
 ui.newChat.addEventListener('click', () => {
@@ -407,6 +435,7 @@ ui.settingsForm.addEventListener('input', () => {
   if (state.started) values.system = state.settings.system;
   state.settings = values;
   if (state.conversation) saveSettings(state.conversation, values);
+  showSampling();
 });
 ui.settingsForm.addEventListener('submit', (e) => e.preventDefault());
 window.addEventListener('hashchange', () => {

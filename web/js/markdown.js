@@ -6,9 +6,15 @@
 // DOM, so it is tested under Node; render() is tested in the browser.
 //
 // What it understands: paragraphs (a single newline is a line break, as in chat), # headings,
-// fenced ``` code blocks (an unclosed fence runs to the end, so a block renders while it streams),
-// - * + and 1. lists, > quotes, **bold**, *italic*, `inline code`, and backslash escapes.
-// Underscores are left alone: in chats about code, snake_case and __init__ are names, not emphasis.
+// fenced ``` code blocks (an unclosed fence runs to the end, so a block renders while it streams;
+// highlighted by highlight.js, with a Copy button), - * + and 1. lists, > quotes, | tables |
+// (table.js), $…$ and $$…$$ math, also \(…\) and \[…\] (math.js, as MathML), **bold**, *italic*,
+// `inline code`, and backslash escapes. Underscores are left alone: in chats about code,
+// snake_case and __init__ are names, not emphasis.
+
+import { startsTable, parseTable, renderTable } from './table.js';
+import { mathSpan, renderMath } from './math.js';
+import { renderCode } from './codeblock.js';
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)/;
 const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
@@ -16,8 +22,10 @@ const BULLET = /^ {0,3}[-*+]\s+(.*)$/;
 const ORDERED = /^ {0,3}(\d{1,9})[.)]\s+(.*)$/;
 const QUOTE = /^ {0,3}>\s?(.*)$/;
 const BLANK = /^\s*$/;
+const MATH_OPEN = /^ {0,3}(\$\$|\\\[)(.*)$/; // $$ or \[ starting a line
+const MATH_CLOSE = { $$: '$$', '\\[': '\\]' };
 
-/** Block tree of a Markdown text: [{type: 'paragraph'|'heading'|'code'|'list'|'quote', ...}]. */
+/** Block tree of a Markdown text: [{type: 'paragraph'|'heading'|'code'|'list'|'quote'|'table'|'math', ...}]. */
 export function parse(text) {
   return parseBlocks(String(text).replace(/\r\n?/g, '\n').split('\n'));
 }
@@ -51,9 +59,18 @@ function parseBlocks(lines) {
       const [list, next] = parseList(lines, i);
       blocks.push(list);
       i = next;
+    } else if ((m = MATH_OPEN.exec(line)) && mathBlockEnd(lines, i, m) !== null) {
+      const [math, next] = parseMathBlock(lines, i, m);
+      blocks.push(math);
+      i = next;
+    } else if (startsTable(lines, i)) {
+      const [table, next] = parseTable(lines, i, (l) => BLANK.test(l));
+      blocks.push({ ...table, header: table.header.map(parseInline), rows: table.rows.map((r) => r.map(parseInline)) });
+      i = next;
     } else {
-      const body = [];
-      while (i < lines.length && !BLANK.test(lines[i]) && !startsBlock(lines[i])) body.push(lines[i++]);
+      const body = [line];
+      i++;
+      while (i < lines.length && !BLANK.test(lines[i]) && !startsBlock(lines[i]) && !startsTable(lines, i)) body.push(lines[i++]);
       blocks.push({ type: 'paragraph', inlines: joinLines(body) });
     }
   }
@@ -66,7 +83,32 @@ function closesFence(line, fence) {
 }
 
 function startsBlock(line) {
-  return FENCE.test(line) || HEADING.test(line) || QUOTE.test(line) || BULLET.test(line) || ORDERED.test(line);
+  return FENCE.test(line) || HEADING.test(line) || QUOTE.test(line) || BULLET.test(line) || ORDERED.test(line)
+    || /^ {0,3}\$\$\s*$/.test(line);
+}
+
+/**
+ * The index of the line closing a display-math block opened at lines[start], lines.length when
+ * unclosed (still streaming), or null when the opening line holds more text after its closer
+ * ($$a$$ and so on: a paragraph with inline math).
+ */
+function mathBlockEnd(lines, start, m) {
+  const close = MATH_CLOSE[m[1]];
+  const at = m[2].indexOf(close);
+  if (at >= 0) return m[2].slice(at + close.length).trim() ? null : start;
+  for (let i = start + 1; i < lines.length; i++) {
+    if (lines[i].includes(close)) return i;
+  }
+  return lines.length;
+}
+
+function parseMathBlock(lines, start, m) {
+  const close = MATH_CLOSE[m[1]];
+  const end = mathBlockEnd(lines, start, m);
+  const body = end === start ? [m[2]] : [m[2], ...lines.slice(start + 1, end + 1)];
+  const tex = body.join('\n');
+  const at = tex.indexOf(close);
+  return [{ type: 'math', tex: (at >= 0 ? tex.slice(0, at) : tex).trim() }, end + 1];
 }
 
 /** Consecutive items of one kind; an indented line continues the item above it. */
@@ -102,7 +144,7 @@ function joinLines(lines) {
   return out;
 }
 
-/** Inline nodes: {type: 'text'|'code'|'strong'|'em'|'break', text?, children?}. */
+/** Inline nodes: {type: 'text'|'code'|'strong'|'em'|'break'|'math', text?, children?, tex?, display?}. */
 export function parseInline(text) {
   const out = [];
   let buf = '';
@@ -113,7 +155,14 @@ export function parseInline(text) {
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (c === '\\' && i + 1 < text.length && /[\\`*_#>\-+.!\[\]()~]/.test(text[i + 1])) {
+    const math = c === '$' || c === '\\' ? mathSpan(text, i) : null;
+    if (math) {
+      flush();
+      out.push({ type: 'math', tex: math.tex, display: math.display });
+      i = math.end;
+      continue;
+    }
+    if (c === '\\' && i + 1 < text.length && /[\\`*_#>\-+.!\[\]()~$|]/.test(text[i + 1])) {
       buf += text[i + 1];
       i += 2;
       continue;
@@ -193,17 +242,15 @@ function renderBlock(block, doc) {
     case 'heading':
       // below the page's h1, h2 and each message's h3 (its author): # is h4, ## h5, the rest h6
       return withInlines(doc.createElement(`h${Math.min(6, block.level + 3)}`), block.inlines, doc);
-    case 'code': {
-      const pre = doc.createElement('pre');
-      const code = doc.createElement('code');
-      const lang = block.lang.replace(/[^\w+#.-]/g, '');
-      if (lang) {
-        code.className = `language-${lang}`;
-        pre.dataset.lang = lang;
-      }
-      code.textContent = block.text;
-      pre.append(code);
-      return pre;
+    case 'code':
+      return renderCode(block, doc);
+    case 'table':
+      return renderTable(block, doc, (cell, inlines) => withInlines(cell, inlines, doc));
+    case 'math': {
+      const div = doc.createElement('div');
+      div.className = 'math-block';
+      div.append(renderMath(block.tex, true, doc));
+      return div;
     }
     case 'list': {
       const list = doc.createElement(block.ordered ? 'ol' : 'ul');
@@ -236,6 +283,9 @@ function withInlines(element, inlines, doc) {
         element.append(code);
         break;
       }
+      case 'math':
+        element.append(renderMath(node.tex, node.display, doc));
+        break;
       default: // strong, em
         element.append(withInlines(doc.createElement(node.type), node.children, doc));
     }

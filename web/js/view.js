@@ -2,6 +2,7 @@
 // the server goes in through textContent, text nodes or the Markdown renderer, never as markup.
 
 import { render } from './markdown.js';
+import { answerText, copyButton } from './copy.js';
 
 const ROLE_LABELS = { user: 'You', assistant: 'Quill', system: 'System prompt' };
 
@@ -13,7 +14,8 @@ const FINISH_LABELS = {
 
 /**
  * One message: <article class="message {role}" data-state="streaming|done|error"> with a role
- * label, the content and a meta line (finish reason, timings).
+ * label, the content and a meta line (finish reason, timings, or progress before the first
+ * token); an answer also has a Copy button for its Markdown.
  */
 export function messageElement(role, text = '') {
   const article = document.createElement('article');
@@ -27,6 +29,12 @@ export function messageElement(role, text = '') {
   const meta = document.createElement('p');
   meta.className = 'meta';
   article.append(label, content, meta);
+  if (role === 'assistant') {
+    const actions = document.createElement('div');
+    actions.className = 'actions';
+    actions.append(copyButton('Copy answer', () => answerText(article.source)));
+    article.append(actions);
+  }
   setContent(article, text);
   return article;
 }
@@ -34,6 +42,7 @@ export function messageElement(role, text = '') {
 /** Replaces the shown text: Markdown for answers, plain text (newlines kept by CSS) for the rest. */
 export function setContent(article, text) {
   const content = article.querySelector('.content');
+  article.source = text; // what Copy copies
   if (article.classList.contains('assistant')) {
     content.replaceChildren(render(text));
   } else {
@@ -62,6 +71,16 @@ export function setFinished(article, finishReason, timings, usage) {
     if (usage) parts.push(`${usage.completion_tokens} tokens`);
     meta.append(span('stats', parts.join(' · ')));
   }
+}
+
+/**
+ * Before the first token: where the answer is (progress.js words it). Shown in the meta line,
+ * which the first text clears; data-progress lets styles and tests see the stage.
+ */
+export function setProgress(article, stage, words) {
+  if (article.dataset.state !== 'streaming') return;
+  article.dataset.progress = stage ?? '';
+  article.querySelector('.meta').replaceChildren(...(words ? [span('progress', words)] : []));
 }
 
 /** An answer that failed: the error in plain words, after whatever text had arrived. */
