@@ -18,6 +18,15 @@ public interface ChatSink {
      */
     void onStart(String conversationId, int promptTokens, int omittedMessages);
 
+    /**
+     * Before any text, how far the engine has read the prompt: {@code computed} of
+     * {@code promptTokens} in its cache (the first call comes when the turn leaves the engine's
+     * queue). Only the latest is delivered when they come faster than the writer drains. Ignored
+     * unless the transport has a way to say it (the WebSocket's {@code progress} frame).
+     */
+    default void onPrefill(int computed, int promptTokens) {
+    }
+
     /** Text made since the last call; several tokens' text is merged when the writer was slow. */
     void onText(String text);
 

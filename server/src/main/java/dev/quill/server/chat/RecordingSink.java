@@ -61,6 +61,11 @@ final class RecordingSink implements ChatSink {
     }
 
     @Override
+    public void onPrefill(int computed, int promptTokens) {
+        inner.onPrefill(computed, promptTokens);
+    }
+
+    @Override
     public void onText(String piece) {
         text.append(piece);
         inner.onText(piece);

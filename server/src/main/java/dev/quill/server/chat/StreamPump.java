@@ -25,6 +25,8 @@ final class StreamPump implements TokenListener {
     private final StringBuilder pending = new StringBuilder();
     private boolean scheduled;      // guarded by pending
     private Runnable terminal;      // guarded by pending: done or error, delivered after the text
+    private int[] prefill;          // guarded by pending: the latest {computed, prompt} not yet delivered
+    private boolean texted;         // context only: text has gone out, so progress no longer matters
     private boolean waitingForDrain; // context only
 
     StreamPump(Context context, ChatSink sink, BiConsumer<FinishReason, Usage> onFinished) {
@@ -40,6 +42,14 @@ final class StreamPump implements TokenListener {
         }
         synchronized (pending) {
             pending.append(text);
+            scheduleLocked();
+        }
+    }
+
+    @Override
+    public void onPrefill(int computed, int promptTokens) {
+        synchronized (pending) {
+            prefill = new int[] {computed, promptTokens};
             scheduleLocked();
         }
     }
@@ -86,14 +96,21 @@ final class StreamPump implements TokenListener {
         }
         String text;
         Runnable last;
+        int[] progress;
         synchronized (pending) {
+            progress = prefill;
+            prefill = null;
             text = pending.toString();
             pending.setLength(0);
             last = terminal;
             terminal = null;
             scheduled = false;
         }
+        if (progress != null && text.isEmpty() && last == null && !texted) {
+            sink.onPrefill(progress[0], progress[1]);
+        }
         if (!text.isEmpty()) {
+            texted = true;
             sink.onText(text);
         }
         if (last != null) {

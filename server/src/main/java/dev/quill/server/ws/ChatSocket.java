@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 
 /**
  * One browser connection speaking the typed JSON protocol of DESIGN.md. Client: {@code chat},
- * {@code cancel}, {@code history}, {@code conversations}. Server: {@code start}, {@code delta},
+ * {@code cancel}, {@code history}, {@code conversations}. Server: {@code start}, {@code progress}, {@code delta},
  * {@code done}, {@code error}, {@code history}, {@code conversations}. Several conversations may
  * stream at once, up to a limit. A chat that names its {@code client} (the page's id, kept in its
  * local storage) is remembered in that client's conversation list.
@@ -341,6 +341,12 @@ public final class ChatSocket implements LiveStreams.Interruptible {
                     .put("model", limits.modelName()).put("prompt_tokens", promptTokens)
                     .put("omitted_messages", omittedMessages)
                     .put("replica", limits.replica()));
+        }
+
+        @Override
+        public void onPrefill(int computed, int promptTokens) {
+            send(new JsonObject().put("type", "progress").put("id", id).put("stage", "prefill")
+                    .put("computed", computed).put("prompt_tokens", promptTokens));
         }
 
         @Override

@@ -49,6 +49,7 @@ final class Turns {
             switch (f.getString("type")) {
                 case "start" -> start = f;
                 case "delta" -> text.append(f.getString("text"));
+                case "progress" -> { } // the prompt being read, before the first text
                 case "done", "error" -> {
                     return new Answer(start, text.toString(), f);
                 }
