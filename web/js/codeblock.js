@@ -13,7 +13,7 @@ export function renderCode(block, doc = globalThis.document) {
   const label = doc.createElement('span');
   label.className = 'code-lang';
   label.textContent = lang || 'text';
-  bar.append(label, copyButton(lang ? `Copy ${lang} code` : 'Copy code', () => codeText(block), doc));
+  bar.append(label, copyButton(lang ? `${lang} code` : 'code', () => codeText(block), doc));
   const pre = doc.createElement('pre');
   const code = doc.createElement('code');
   if (lang) {

@@ -39,22 +39,26 @@ function legacyCopy(text, doc) {
 }
 
 /**
- * A "Copy" button whose accessible name says what it copies; after a click it reads "Copied"
- * (or "Copy failed") for two seconds, and the page's live region says so to screen readers.
+ * A "Copy" button whose accessible name says what it copies ("Copy answer"); after a click it
+ * reads "Copied" (or "Copy failed") for two seconds, its name following the visible word, and
+ * the page's live region says so to screen readers.
  */
-export function copyButton(name, getText, doc = globalThis.document) {
+export function copyButton(what, getText, doc = globalThis.document) {
   const button = doc.createElement('button');
   button.type = 'button';
   button.className = 'copy';
-  button.textContent = 'Copy';
-  button.setAttribute('aria-label', name);
+  const show = (word) => {
+    button.textContent = word;
+    button.setAttribute('aria-label', `${word} ${what}`); // starts with the visible word, as speech input expects
+  };
+  show('Copy');
   button.addEventListener('click', async () => {
     const ok = await writeClipboard(getText(), doc.defaultView?.navigator, doc);
-    button.textContent = ok ? 'Copied' : 'Copy failed';
+    show(ok ? 'Copied' : 'Copy failed');
     button.dataset.copied = String(ok);
     announce(doc, ok ? 'Copied to the clipboard' : 'Could not copy: the browser refused');
     clearTimeout(button.reset);
-    button.reset = setTimeout(() => { button.textContent = 'Copy'; }, 2000); // feedback, not synchronisation
+    button.reset = setTimeout(() => show('Copy'), 2000); // feedback, not synchronisation
   });
   return button;
 }

@@ -32,7 +32,7 @@ export function messageElement(role, text = '') {
   if (role === 'assistant') {
     const actions = document.createElement('div');
     actions.className = 'actions';
-    actions.append(copyButton('Copy answer', () => answerText(article.source)));
+    actions.append(copyButton('answer', () => answerText(article.source)));
     article.append(actions);
   }
   setContent(article, text);
@@ -60,6 +60,7 @@ export function setStreaming(article) {
 export function setFinished(article, finishReason, timings, usage) {
   article.dataset.state = 'done';
   article.dataset.finish = finishReason ?? '';
+  delete article.dataset.progress;
   article.removeAttribute('aria-busy');
   const meta = article.querySelector('.meta');
   meta.replaceChildren();
@@ -86,6 +87,7 @@ export function setProgress(article, stage, words) {
 /** An answer that failed: the error in plain words, after whatever text had arrived. */
 export function setFailed(article, words) {
   article.dataset.state = 'error';
+  delete article.dataset.progress;
   article.removeAttribute('aria-busy');
   const meta = article.querySelector('.meta');
   meta.replaceChildren(span('error-text', words));

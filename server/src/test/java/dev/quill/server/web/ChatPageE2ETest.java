@@ -48,6 +48,27 @@ class ChatPageE2ETest {
             ```
             <img src=x onerror="window.__pwned = 1"> <script>window.__pwned = 2</script>""";
 
+    /** A table, highlighted code and math, for web/test/rendering.e2e.test.js. */
+    static final String RENDERING_ANSWER = """
+            Here is a comparison:
+
+            | Model | Parameters | Context |
+            |:------|-----------:|:-------:|
+            | tiny | 0.1 M | 256 |
+            | demo | 2 M | 512 |
+
+            ```python
+            def greet(name):
+                # say hello
+                return f"Hello, {name}! <b>"
+            ```
+
+            Euler's identity: $e^{i\\pi} + 1 = 0$, and the sum
+
+            $$
+            \\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}
+            $$""";
+
     @TempDir
     Path dir;
 
@@ -58,7 +79,8 @@ class ChatPageE2ETest {
         String chromium = chromium();
         try (ServerFixture quill = ServerFixture.start(dir, Map.of("server.max_body_bytes", "8192"));
              ServerFixture busy = ServerFixture.start(dir, Map.of("engine.slots", "1", "engine.max_waiting", "0"))) {
-            String seeded = seedConversation(quill);
+            String seeded = seedConversation(quill, "conv-seeded-", SEEDED_ANSWER);
+            String rendering = seedConversation(quill, "conv-rendering-", RENDERING_ANSWER);
             try (Pacer paced = Pacer.start(quill, 20); HeldSlot held = HeldSlot.hold(busy)) {
                 Path screenshot = Path.of("target", "chat-page.png").toAbsolutePath();
                 ProcessBuilder pb = new ProcessBuilder(node, "--test", "web/test/")
@@ -68,6 +90,8 @@ class ChatPageE2ETest {
                         "QUILL_URL", "http://127.0.0.1:" + quill.port() + "/",
                         "QUILL_BUSY_URL", "http://127.0.0.1:" + busy.port() + "/",
                         "QUILL_SEEDED_CONVERSATION", seeded,
+                        "QUILL_RENDERING_CONVERSATION", rendering,
+                        "QUILL_RENDERING_ANSWER", RENDERING_ANSWER,
                         "QUILL_CHROMIUM", chromium,
                         "QUILL_SCREENSHOT", screenshot.toString()));
                 Process p = pb.start();
@@ -87,15 +111,15 @@ class ChatPageE2ETest {
     }
 
     /**
-     * A conversation with a Markdown answer holding HTML, stored as if a model had written it: the
-     * page must show the structure, and the tags as text.
+     * A conversation with a Markdown answer (holding HTML, or tables, code and math), stored as if
+     * a model had written it: the page must show the structure, and any tags as text.
      */
-    private static String seedConversation(ServerFixture quill) {
-        String conversation = "conv-seeded-" + System.nanoTime();
+    private static String seedConversation(ServerFixture quill, String prefix, String answer) {
+        String conversation = prefix + System.nanoTime();
         long now = System.currentTimeMillis();
         quill.store.append(conversation, new StoredMessage("seed:u", "user", "Show me some Markdown", null, now))
                 .compose(v -> quill.store.append(conversation,
-                        new StoredMessage("seed:a", "assistant", SEEDED_ANSWER, "stop", now + 1)))
+                        new StoredMessage("seed:a", "assistant", answer, "stop", now + 1)))
                 .toCompletionStage().toCompletableFuture().join();
         return conversation;
     }
