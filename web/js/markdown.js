@@ -153,9 +153,10 @@ export function parseInline(text) {
     buf = '';
   };
   let i = 0;
+  const closers = {}; // for mathSpan: where each closer is, found once per scan
   while (i < text.length) {
     const c = text[i];
-    const math = c === '$' || c === '\\' ? mathSpan(text, i) : null;
+    const math = c === '$' || c === '\\' ? mathSpan(text, i, closers) : null;
     if (math) {
       flush();
       out.push({ type: 'math', tex: math.tex, display: math.display });

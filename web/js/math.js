@@ -258,13 +258,17 @@ class Parser {
  * Inline math starting at text[i]: {tex, display, end} for $…$, $$…$$, \\(…\\) or \\[…\\], else null.
  * As in Pandoc, a $ opens only before a non-space and closes only after one, and not before a
  * digit, so "$5 and $10" stays text; the first $ after an opening one must close it, or there is
- * no math there at all.
+ * no math there at all. `seen` (one object per text scanned left to right) remembers where each
+ * closer was found, so a line of many openers and no closer is searched once, not once for each.
  */
-export function mathSpan(text, i) {
+export function mathSpan(text, i, seen = {}) {
   const pairs = [['$$', '$$', true], ['\\(', '\\)', false], ['\\[', '\\]', true]];
   for (const [open, close, display] of pairs) {
     if (!text.startsWith(open, i)) continue;
-    const end = text.indexOf(close, i + open.length);
+    if (seen[close] === undefined || (seen[close] >= 0 && seen[close] < i + open.length)) {
+      seen[close] = text.indexOf(close, i + open.length);
+    }
+    const end = seen[close];
     if (end <= i + open.length || !text.slice(i + open.length, end).trim()) return null;
     return { tex: text.slice(i + open.length, end).trim(), display, end: end + close.length };
   }

@@ -66,3 +66,11 @@ test('$$ and \\[ blocks, on one line or several; an unclosed one runs to the end
     { type: 'paragraph', inlines: [{ type: 'code', text: '$x$' }, { type: 'text', text: ' stays code' }] },
   ]);
 });
+
+test('a line of many openers and no closer is searched for its closer once, and stays text', () => {
+  const seen = {};
+  assert.equal(mathSpan('\\( a \\( b', 0, seen), null);
+  assert.equal(seen['\\)'], -1, 'remembered: no closer after this point');
+  assert.equal(mathSpan('\\( a \\( b', 5, seen), null);
+  assert.deepEqual(parseInline('\\('.repeat(20_000)), [{ type: 'text', text: '('.repeat(20_000) }]);
+});
