@@ -36,7 +36,6 @@ model_id=llama-134m
 model=model/target/bench-models/$model_id-chat
 jar=server/target/quill-server.jar
 logs=$(mktemp -d /tmp/quill-versus.XXXXXX)
-export MAVEN_OPTS=${MAVEN_OPTS:--Xmx3g}
 mkdir -p "$out"
 rm -f "$out"/decode-*.txt "$out"/clients-*.json "$out"/chat-*
 
@@ -56,9 +55,10 @@ fi
   [[ -n "${NOTE:-}" ]] && echo "note: $NOTE"
 } > "$out/machine.txt"
 
-exec_model() { # main class, args: the model module's test classes (benchmarks and model writers)
-  ./mvnw -q -B -pl model exec:java -Dexec.classpathScope=test -Dexec.mainClass="dev.quill.model.bench.$1" \
-      -Dorg.slf4j.simpleLogger.defaultLogLevel=error -Dexec.args="$2"
+exec_model() { # main class, args: the model module's test classes (benchmarks, model writers), on the jar's libraries
+  # shellcheck disable=SC2086 # the arguments are words
+  java ${BENCH_JVM:--Xmx3g} -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$jar:model/target/test-classes" \
+      "dev.quill.model.bench.$1" $2
 }
 
 echo "### the model: $model — $(date -Is)"
