@@ -15,6 +15,8 @@
 #   SERVER_THREADS=1 CLIENTS="1 16" PROTOCOLS=ws bench/versus.sh
 #   NOTE="an idle machine" bench/versus.sh           # a line in the doc about the conditions
 #   SKIP_BUILD=1 bench/versus.sh                     # the jar and the test classes are built already
+#   CLIENT_MAX_TOKENS=32 CHAT_MAX_TOKENS=uniform:8..24 WARMUP=0 bench/versus.sh   # a machine too busy for issue 13's lengths
+# A run replaces the results of the thread counts it runs and keeps the others in the folder (and tables).
 #
 # Results: docs/loadtest/versus/ (the decoder benchmark's output, loadtest's JSON, each chat server's
 # /metrics at the end of its run, machine.txt); the servers' logs in a temporary folder named at the end.
@@ -22,13 +24,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=${QUICK:-}
-decode_threads=${DECODE_THREADS:-"1 2"}
+decode_threads=${DECODE_THREADS-"1 2"}   # DECODE_THREADS= skips the decode runs
 server_threads=${SERVER_THREADS:-$([[ -n $quick ]] && echo 1 || echo "1 2")}
 clients=${CLIENTS:-"1 8 16"}
 protocols=${PROTOCOLS:-"sse ws"}
 clients_duration=${CLIENTS_DURATION:-$([[ -n $quick ]] && echo 20 || echo 30)}
 chat_duration=${CHAT_DURATION:-$([[ -n $quick ]] && echo 30 || echo 60)}
 warmup=${WARMUP:-8}
+grace=${GRACE:-120}
+client_prompt=${CLIENT_PROMPT_TOKENS:-32}
+client_answer=${CLIENT_MAX_TOKENS:-128}            # issue 13's: 128-token greedy answers
+chat_prompt=${CHAT_PROMPT_TOKENS:-uniform:16..48}  # issue 13's chat: 16-48-word prompts,
+chat_answer=${CHAT_MAX_TOKENS:-uniform:32..96}     # 32-96-token answers
 port=${PORT:-8093}
 out=${OUT:-docs/loadtest/versus}
 doc=${DOC:-docs/BENCHMARKS.md}
@@ -37,7 +44,8 @@ model=model/target/bench-models/$model_id-chat
 jar=server/target/quill-server.jar
 logs=$(mktemp -d /tmp/quill-versus.XXXXXX)
 mkdir -p "$out"
-rm -f "$out"/decode-*.txt "$out"/clients-*.json "$out"/chat-*
+for t in $decode_threads; do rm -f "$out/decode-${t}t.txt"; done   # a partial rerun keeps the other results
+for t in $server_threads; do rm -f "$out"/clients-"${t}"t-*.json "$out"/chat-"${t}"t-*; done
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   ./mvnw -B -q package -DskipTests
@@ -45,7 +53,8 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
 fi
 {
   echo "date: $(date -Is)"
-  echo "command: bench/versus.sh$(for v in QUICK DECODE_THREADS SERVER_THREADS CLIENTS PROTOCOLS CLIENTS_DURATION CHAT_DURATION WARMUP; do
+  echo "command: bench/versus.sh$(for v in QUICK DECODE_THREADS SERVER_THREADS CLIENTS PROTOCOLS CLIENTS_DURATION CHAT_DURATION WARMUP GRACE \
+      CLIENT_PROMPT_TOKENS CLIENT_MAX_TOKENS CHAT_PROMPT_TOKENS CHAT_MAX_TOKENS; do
       [[ -n "${!v:-}" ]] && printf ' %s=%q' "$v" "${!v}"; done)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)"
   echo "cores: $(nproc)"
@@ -96,7 +105,7 @@ start_server() { # threads, log. 16 slots: every client decodes at once; 1,536 p
 loadtest() { # name, args...
   local name=$1
   shift
-  java -jar "$jar" loadtest --url "http://127.0.0.1:$port" --warmup "$warmup" --grace 120 --temperature 0 \
+  java -jar "$jar" loadtest --url "http://127.0.0.1:$port" --warmup "$warmup" --grace "$grace" --temperature 0 \
       --out "$out/$name.json" "$@" 2> "$logs/$name.loadtest.txt" | grep -E '^(Successful|Failed) requests|^Output token throughput|^Median (TTFT|TPOT)' || true
 }
 
@@ -107,14 +116,14 @@ for t in $server_threads; do
     echo "## $n client(s)"
     # a seed per run: no run finds another's prompts in the prefix cache
     loadtest "clients-${t}t-$n" --protocol sse --sessions "$n" --turns 1 --duration "$clients_duration" \
-        --prompt-tokens 32 --max-tokens 128 --seed "$n"
+        --prompt-tokens "$client_prompt" --max-tokens "$client_answer" --seed "$n"
   done
   stop_server
   for p in $protocols; do
     echo "### 16 chat sessions over $p, server on $t thread(s) — $(date -Is), load $(cut -d' ' -f1-3 /proc/loadavg)"
     start_server "$t" "$logs/chat-${t}t-$p.server.log"
     loadtest "chat-${t}t-$p" --protocol "$p" --sessions 16 --turns 4 --duration "$chat_duration" \
-        --prompt-tokens uniform:16..48 --max-tokens uniform:32..96 --seed 0
+        --prompt-tokens "$chat_prompt" --max-tokens "$chat_answer" --seed 0
     curl -sf "http://127.0.0.1:$port/metrics" > "$out/chat-${t}t-$p.metrics.prom" || echo "no /metrics after chat-${t}t-$p"
     stop_server
   done

@@ -102,8 +102,10 @@ final class VersusReport {
     }
 
     private static void serverTable(StringBuilder b, Map<Integer, Map<Integer, JsonObject>> clients) {
-        b.append("### The server: streaming clients, 128-token greedy answers\n\n")
-                .append("Aggregate output tok/s, TTFT p50. Each client sends its next request when its answer ends.\n\n");
+        JsonObject any = clients.values().stream().flatMap(m -> m.values().stream()).findFirst().orElse(new JsonObject());
+        b.append("### The server: streaming clients\n\n")
+                .append("Aggregate output tok/s, TTFT p50. Each client sends its next request when its answer ends; ")
+                .append(lengths(any)).append(" (issue 13: 128-token greedy answers).\n\n");
         List<String> head = new ArrayList<>(List.of("clients"));
         clients.keySet().forEach(t -> head.add("Quill, " + threads(t)));
         head.add(PEER);
@@ -130,8 +132,13 @@ final class VersusReport {
     }
 
     private static void chatTable(StringBuilder b, VersusResults r) {
-        b.append("### 16 multi-turn chat sessions\n\n")
-                .append("4 turns, 16–48-word prompts, 32–96-token greedy answers. The decode-only step is the TPOT p50 of ")
+        JsonObject any = r.chat().values().stream().flatMap(m -> m.values().stream()).map(Chat::result).findFirst()
+                .orElse(new JsonObject());
+        JsonObject config = any.getJsonObject("config", new JsonObject());
+        b.append("### Multi-turn chat sessions\n\n")
+                .append(config.getValue("sessions", "?")).append(" sessions, ").append(config.getValue("turns", "?"))
+                .append(" turns each; ").append(lengths(any))
+                .append(" (issue 13: 16 sessions, 4 turns, 16–48-word prompts, 32–96-token answers). The decode-only step is the TPOT p50 of ")
                 .append("the 16-client run on the same threads: 16 sequences decoding together with no prompt in the step. ")
                 .append("Server reuse: prompt tokens taken from the prefix cache over all prompt tokens (the server's ")
                 .append("`/metrics`, warm-up included). Second turn: tokens reused over the first turn's prompt and answer.\n\n");
@@ -214,6 +221,14 @@ final class VersusReport {
         }
         int afterHeading = heading + HEADING.length() + 1;
         return doc.substring(0, afterHeading) + "\n" + tables + "\n" + doc.substring(afterHeading);
+    }
+
+    /** The prompts and answers a run asked for, from its result's config. */
+    private static String lengths(JsonObject result) {
+        JsonObject c = result.getJsonObject("config", new JsonObject());
+        Object t = c.getValue("temperature");
+        return "prompts of " + c.getValue("prompts", "?") + ", answers of " + c.getValue("max_tokens", "?") + " tokens"
+                + (t instanceof Number n && n.doubleValue() == 0 ? ", greedy" : t == null ? "" : ", temperature " + t);
     }
 
     private static String keyFlags(String flags) {

@@ -36,7 +36,9 @@ class VersusReportTest {
     }
 
     static JsonObject clients(double tokS, double ttftMs, double tpotMs) {
-        return new JsonObject().put("output_throughput", tokS).put("median_ttft_ms", ttftMs).put("median_tpot_ms", tpotMs)
+        return new JsonObject().put("config", new JsonObject().put("sessions", 16).put("turns", 4)
+                        .put("prompts", "random words, 32 tokens").put("max_tokens", "128").put("temperature", 0.0))
+                .put("output_throughput", tokS).put("median_ttft_ms", ttftMs).put("median_tpot_ms", tpotMs)
                 .put("completed", 40).put("failed", 0);
     }
 
@@ -132,6 +134,8 @@ class VersusReportTest {
         assertThat(section).contains("AMD EPYC 9999, 2 cores; the flags that choose kernels: avx avx2 fma avx512f avx512_bf16 avx512_vnni");
         assertThat(section).contains("1.50 1.20 1.00 / 2.00 1.80 1.40; the machine was shared with other builds");
         assertThat(section).contains("were not measured here");
+        assertThat(section).contains("prompts of random words, 32 tokens, answers of 128 tokens, greedy (issue 13: 128-token");
+        assertThat(section).contains("16 sessions, 4 turns each; prompts of random words, 32 tokens");
     }
 
     @Test
