@@ -10,8 +10,8 @@
 # then writes the tables, with the CPU model and flags, into docs/BENCHMARKS.md (`loadtest --versus-report`).
 # llama.cpp's figures in them are issue 13's, measured on another machine; this script never runs it.
 #
-#   bench/versus.sh                                  # about 15 minutes on 2 cores
-#   QUICK=1 bench/versus.sh                          # about 7: shorter runs, the server on 1 thread only
+#   bench/versus.sh                                  # about 15 minutes on an idle 2-core machine (estimated)
+#   QUICK=1 bench/versus.sh                          # about 7 (estimated): shorter runs, the server on 1 thread
 #   SERVER_THREADS=1 CLIENTS="1 16" PROTOCOLS=ws bench/versus.sh
 #   NOTE="an idle machine" bench/versus.sh           # a line in the doc about the conditions
 #   SKIP_BUILD=1 bench/versus.sh                     # the jar and the test classes are built already
