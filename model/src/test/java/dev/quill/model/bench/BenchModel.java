@@ -27,6 +27,13 @@ public enum BenchModel {
     LLAMA_125M("llama-125m", new ReferenceConfig(Family.LLAMA, 32000, 768, 12, 12, 4, 64, 2048, 2048, 1e-5,
             10_000, null, false, false)),
     /**
+     * The model of issue 13's side-by-side run with llama.cpp: 12 layers, 768 wide, 12 heads (and 12
+     * kv heads), SwiGLU 2048, vocab 32000, separate lm_head (134.1M; 438 MB of weights per token
+     * besides the embedding). bench/versus.sh serves it.
+     */
+    LLAMA_134M("llama-134m", new ReferenceConfig(Family.LLAMA, 32000, 768, 12, 12, 12, 64, 2048, 2048, 1e-5,
+            10_000, null, false, false)),
+    /**
      * SmolLM-135M's shape (30 layers, 576 wide, 9 heads, 3 kv heads, SwiGLU 1536, vocab 49152, tied):
      * a 134.5M-parameter Llama, the size of the model llama.cpp's figures were measured on.
      */

@@ -19,15 +19,16 @@ import java.util.Set;
 
 /**
  * The model the published load tests serve (docs/BENCHMARKS.md): GPT-2 small's shape and random
- * weights ({@link BenchModel#GPT2_124M}), with a byte-level BPE tokenizer that has an entry for
+ * weights ({@link BenchModel#GPT2_124M}), or another {@link BenchModel} named as the second
+ * argument (bench/versus.sh serves {@code llama-134m}), with a byte-level BPE tokenizer that has an entry for
  * every one of its 50257 ids. The fixtures' small tokenizer knows only a few hundred ids, and a
  * random model samples all 50257 alike, so its answers would decode to nothing; a server under
  * load would then be measured streaming empty text. Merges are synthetic (letter pairs, triples
  * and quadruples), so English prompts come out at a few tokens per word.
  *
  * <pre>./mvnw -q -B -pl model test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.quill.model.bench.LoadTestModel [-Dexec.args="DIR"]</pre>
- * Default folder: model/target/bench-models/gpt2-124m-chat. The weights are hard-linked from the
+ *     -Dexec.mainClass=dev.quill.model.bench.LoadTestModel [-Dexec.args="DIR [MODEL]"]</pre>
+ * Default folder: model/target/bench-models/MODEL-chat (gpt2-124m-chat). The weights are hard-linked from the
  * decoder benchmark's folder, which is written first if missing.
  */
 public final class LoadTestModel {
@@ -39,10 +40,11 @@ public final class LoadTestModel {
 
     public static void main(String[] args) throws IOException {
         Path root = BenchModel.defaultRoot();
-        Path dir = args.length > 0 ? Path.of(args[0]) : root.resolve("gpt2-124m-chat");
-        Path weights = BenchModel.GPT2_124M.folder(root);
-        int vocabSize = BenchModel.GPT2_124M.config.vocabSize();
-        int context = BenchModel.GPT2_124M.config.maxPositions();
+        BenchModel model = args.length > 1 ? BenchModel.byId(args[1]) : BenchModel.GPT2_124M;
+        Path dir = args.length > 0 && !args[0].isEmpty() ? Path.of(args[0]) : root.resolve(model.id + "-chat");
+        Path weights = model.folder(root);
+        int vocabSize = model.config.vocabSize();
+        int context = model.config.maxPositions();
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve("model.safetensors"));
         Files.createLink(dir.resolve("model.safetensors"), weights.resolve("model.safetensors"));
@@ -58,8 +60,8 @@ public final class LoadTestModel {
         generation.addProperty("bos_token_id", eos);
         generation.addProperty("eos_token_id", eos);
         Files.writeString(dir.resolve("generation_config.json"), GSON.toJson(generation), StandardCharsets.UTF_8);
-        System.out.printf("wrote %s: GPT-2 small shape, %d-token vocabulary (%d BPE, %d special)%n",
-                dir, vocabSize, vocab.size(), TokenizerFiles.SPECIAL_TOKENS.size());
+        System.out.printf("wrote %s: %s's shape, %d-token vocabulary (%d BPE, %d special)%n",
+                dir, model.id, vocabSize, vocab.size(), TokenizerFiles.SPECIAL_TOKENS.size());
     }
 
     /**

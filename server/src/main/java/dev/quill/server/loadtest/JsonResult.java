@@ -45,7 +45,8 @@ final class JsonResult {
                 .put("request_rate", o.schedule() instanceof ArrivalSchedule.Poisson p ? p.ratePerSecond() : null)
                 .put("max_concurrency", o.schedule() instanceof ArrivalSchedule.Closed c ? c.concurrency() : null)
                 .put("stop_reason", run.stopReason())
-                .put("dropped_arrivals", run.droppedArrivals());
+                .put("dropped_arrivals", run.droppedArrivals())
+                .put("connection_retries", run.connectionRetries());
     }
 
     /**

@@ -26,6 +26,7 @@ public final class LoadTestCommand {
                             [--system TEXT] [--verify-history]
                    loadtest --compare a.json b.json [--report compare.html]
                    loadtest --mixed-check alone.json mixed.json [--hostile hostile.json] [--out summary.json]
+                   loadtest --versus-report DIR --doc docs/BENCHMARKS.md
               --url URL            the server (default http://127.0.0.1:8080); nothing else is contacted
               --protocol ws|sse    Quill's WebSocket /ws, or OpenAI's streaming /v1/chat/completions (default ws)
               --sessions N         simulated users, each with a connection and a conversation (default 8,
@@ -54,6 +55,8 @@ public final class LoadTestCommand {
               --compare A B        print two result files side by side (and --report them)
               --mixed-check A M    issue 12's mixed-run criteria, the run alone (A) against it beside
                                    `quill hostile` (M); exit status 4 when one fails (bench/mixed.sh)
+              --versus-report DIR  issue 13's tables from bench/versus.sh's results in DIR, written into the
+                                   doc's section "Side by side with llama.cpp (issue 13)"
             """;
 
     private LoadTestCommand() {
@@ -71,6 +74,9 @@ public final class LoadTestCommand {
             List<String> files = List.copyOf(rest.subList(mixedAt + 1, mixedAt + 3));
             rest.subList(mixedAt, mixedAt + 3).clear();
             return mixedCheck(files, rest, out, err);
+        }
+        if (rest.indexOf("--versus-report") == 0) {
+            return VersusReport.command(rest.subList(1, rest.size()), out, err);
         }
         int at = rest.indexOf("--compare");
         if (at >= 0) {

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -37,9 +36,10 @@ final class LoadTestRun {
      * @param measureStartNanos the end of the warm-up
      * @param droppedArrivals open-loop arrivals still waiting for a free session when sending stopped
      * @param history the {@code --verify-history} result ({@link HistoryCheck}), or null without it
+     * @param connectionRetries SSE requests sent again because a reused connection closed under them ({@link PooledPost})
      */
     record Outcome(List<RequestRecord> records, long measureStartNanos, long endNanos, JsonObject serverMetrics,
-                   String model, String stopReason, int droppedArrivals, JsonObject history) {
+                   String model, String stopReason, int droppedArrivals, JsonObject history, int connectionRetries) {
     }
 
     /** A session and where it is in its conversation. */
@@ -72,6 +72,7 @@ final class LoadTestRun {
     private final Promise<Outcome> done = Promise.promise();
     private final WebSocketClient wsClient;
     private final HttpClient httpClient;
+    private final PooledPost post; // the SSE sessions' requests, retried when a reused connection was closed under them
     private final HttpClient metricsClient;
     private final MetricsScraper scraper;
     private final long warmupEnd;
@@ -98,7 +99,8 @@ final class LoadTestRun {
         this.warmupEnd = o.warmup().toNanos();
         this.deadline = warmupEnd + o.duration().toNanos();
         this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(o.sessions()));
-        this.httpClient = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(o.sessions()));
+        this.httpClient = vertx.createHttpClient(PooledPost.options(), new PoolOptions().setHttp1MaxSize(o.sessions()));
+        this.post = new PooledPost(httpClient);
         this.metricsClient = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(1)); // never behind the streams
         this.scraper = o.scrapeMetrics() ? new MetricsScraper(vertx, metricsClient, o.target(), clock) : null;
     }
@@ -127,7 +129,7 @@ final class LoadTestRun {
                     .map(v -> (String) null)
                     .recover(e -> Future.failedFuture("cannot open " + o.target().describe() + "/ws: " + e.getMessage()));
         }
-        return httpClient.request(o.target().models())
+        return post.request(o.target().models())
                 .compose(req -> req.send())
                 .compose(resp -> resp.body().map(body -> {
                     if (resp.statusCode() == 200) {
@@ -153,7 +155,7 @@ final class LoadTestRun {
         t0 = System.nanoTime();
         for (int i = 0; i < o.sessions(); i++) {
             ChatSession chat = o.protocol() == LoadTestOptions.Protocol.WS
-                    ? new WsSession(wsClient, o.target(), i, o.verifyHistory()) : new SseSession(httpClient, o.target(), model);
+                    ? new WsSession(wsClient, o.target(), i, o.verifyHistory()) : new SseSession(post, o.target(), model);
             User u = new User(i, chat);
             users.add(u);
             idle.add(u);
@@ -301,7 +303,7 @@ final class LoadTestRun {
                 .transform(ar -> verifyHistory())
                 .onComplete(ar -> done.complete(new Outcome(List.copyOf(records), warmupEnd, end, metrics, model,
                         stopReason, dropped, ar.succeeded() ? ar.result()
-                                : new JsonObject().put("history_error", String.valueOf(ar.cause())))));
+                                : new JsonObject().put("history_error", String.valueOf(ar.cause())), post.retries())));
     }
 
     /** After the streams are closed, so their last stores have landed: each conversation read back and compared. */

@@ -4,7 +4,6 @@ import dev.quill.server.http.Affinity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.DecodeException;
@@ -23,14 +22,14 @@ import java.net.ConnectException;
  */
 final class SseSession implements ChatSession {
 
-    private final HttpClient client;
+    private final PooledPost post;
     private final Target target;
     private final String model;
     private final JsonArray history = new JsonArray(); // the conversation so far: user, assistant, ...
     private Call call; // the turn in flight, or the last one
 
-    SseSession(HttpClient client, Target target, String model) {
-        this.client = client;
+    SseSession(PooledPost post, Target target, String model) {
+        this.post = post;
         this.target = target;
         this.model = model;
     }
@@ -135,11 +134,7 @@ final class SseSession implements ChatSession {
         Call c = new Call(trace, system, user);
         call = c;
         trace.start(); // as vLLM's client: the clock runs from before the request is written
-        client.request(target.chatCompletions())
-                .compose(req -> {
-                    c.request = req;
-                    return req.send(body.toBuffer());
-                })
+        post.send(target.chatCompletions(), body.toBuffer(), () -> !c.trace.finished(), req -> c.request = req)
                 .onComplete(ar -> {
                     if (c.trace.finished()) {
                         return; // cut off meanwhile

@@ -27,18 +27,25 @@ final class ScriptedOpenAiServer implements AutoCloseable {
     static final String ANSWER = String.join("", PIECES);
 
     final List<JsonObject> bodies = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     private final Vertx vertx = Vertx.vertx();
     private final String apiKey;
     private final HttpServer server;
 
     ScriptedOpenAiServer(String apiKey) {
         this.apiKey = apiKey;
-        this.server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+        this.server = vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet())
+                .requestHandler(this::handle).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().join();
     }
 
     int port() {
         return server.actualPort();
+    }
+
+    /** TCP connections accepted so far. */
+    int connections() {
+        return connections.get();
     }
 
     private void handle(HttpServerRequest req) {
@@ -67,6 +74,16 @@ final class ScriptedOpenAiServer implements AutoCloseable {
                     .write(event(chunk(new JsonObject().put("content", "Hel"), null)));
             return; // and nothing more: only the client's time limit ends this one
         }
+        resp.setChunked(true).putHeader("Content-Type", "text/event-stream");
+        byte[] bytes = stream(messages.size()).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i += 37) { // pieces that cut events and lines anywhere
+            resp.write(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 37))));
+        }
+        resp.end();
+    }
+
+    /** The whole answer to a request of {@code messages} messages, as OpenAI streams it. */
+    static String stream(int messages) {
         StringBuilder stream = new StringBuilder();
         stream.append(event(chunk(new JsonObject().put("role", "assistant").put("content", ""), null)));
         for (String p : PIECES) {
@@ -75,16 +92,11 @@ final class ScriptedOpenAiServer implements AutoCloseable {
         stream.append(event(chunk(new JsonObject(), "length")));
         stream.append(event(new JsonObject().put("id", "chatcmpl-1").put("object", "chat.completion.chunk")
                 .put("model", MODEL).put("choices", new JsonArray())
-                .put("usage", new JsonObject().put("prompt_tokens", 10 * messages.size())
-                        .put("completion_tokens", PIECES.size()).put("total_tokens", 10 * messages.size() + PIECES.size())
+                .put("usage", new JsonObject().put("prompt_tokens", 10 * messages)
+                        .put("completion_tokens", PIECES.size()).put("total_tokens", 10 * messages + PIECES.size())
                         .put("prompt_tokens_details", new JsonObject().put("cached_tokens", 2))).encode()));
         stream.append("data: [DONE]\n\n");
-        resp.setChunked(true).putHeader("Content-Type", "text/event-stream");
-        byte[] bytes = stream.toString().getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i += 37) { // pieces that cut events and lines anywhere
-            resp.write(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 37))));
-        }
-        resp.end();
+        return stream.toString();
     }
 
     private static String chunk(JsonObject delta, String finish) {
