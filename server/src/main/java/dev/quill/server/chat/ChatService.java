@@ -82,6 +82,16 @@ public final class ChatService {
                 });
     }
 
+    /**
+     * n answers to one stateless request, from one prompt, each with its own sampling and its own
+     * sink ({@link Choices}); fails as {@link #start} does, and with invalid_request for a conversation.
+     */
+    public Future<ActiveChat> startChoices(ChatRequest req, List<ChatSink> sinks,
+                                           java.util.function.BiFunction<Integer, dev.quill.model.sampling.SamplingParams,
+                                                   dev.quill.model.sampling.SamplingParams> choiceParams) {
+        return Choices.start(vertx, engine, prompts, req, sinks, choiceParams);
+    }
+
     /** A new conversation id for a client that did not name one. */
     public static String newConversationId() {
         return ConversationStore.newConversationId();

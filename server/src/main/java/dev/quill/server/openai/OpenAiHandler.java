@@ -50,10 +50,12 @@ public final class OpenAiHandler {
     private final OpenAiRequests requests;
     private final ConversationStore store;
     private final Access access;
+    private final TokenTexts texts;
 
     public OpenAiHandler(Vertx vertx, ChatService chat, ConversationStore store, Access access, ServerMetrics metrics,
                          LiveStreams live, String modelName, Duration keepAlive, int maxMessages,
-                         SamplingFields sampling) {
+                         SamplingFields sampling, TokenTexts texts) {
+        this.texts = texts;
         this.vertx = vertx;
         this.chat = chat;
         this.store = store;
@@ -98,20 +100,32 @@ public final class OpenAiHandler {
             HttpErrors.send(ctx.response(), e.error());
             return;
         }
-        OpenAiRequest req = new OpenAiRequest(chatRequest, parsed.stream(), parsed.includeUsage());
+        OpenAiRequest req = new OpenAiRequest(chatRequest, parsed.stream(), parsed.includeUsage(), parsed.choices());
         if (req.stream() && ctx.request().version() == HttpVersion.HTTP_1_0) {
             HttpErrors.send(ctx.response(), STREAM_NEEDS_HTTP_1_1); // refused before anything is submitted
             return;
         }
         OpenAiResponse shapes = new OpenAiResponse(format, req.chat().id(), modelName, req.chat().conversationId(),
                 req.includeUsage());
-        ResponseSink sink = sink(ctx.response(), req, shapes);
+        ResponseSink sink = req.choices().plain() ? sink(ctx.response(), req, shapes) : choicesSink(ctx.response(), req, shapes, format);
         ctx.addEndHandler(ended -> {
             if (ended.failed()) {
                 sink.clientLeft(); // closed before the response ended
             }
         });
-        sink.start(chat, req.chat(), e -> promptParam(ChatErrors.of(e), format));
+        if (req.choices().n() > 1) {
+            sink.startChoices(chat, req.chat(), ((ChoicesSink) sink).choices(), ChoiceOptions::forChoice,
+                    e -> promptParam(ChatErrors.of(e), format));
+        } else {
+            sink.start(chat, req.chat(), e -> promptParam(ChatErrors.of(e), format));
+        }
+    }
+
+    /** n answers, logprobs or echo: {@link ChoicesSink}. */
+    private ChoicesSink choicesSink(HttpServerResponse response, OpenAiRequest req, OpenAiResponse shapes, ChunkFormat format) {
+        SseStream sse = req.stream() ? new SseStream(vertx, response, keepAlive) : null;
+        return new ChoicesSink(sse, response, metrics, live, shapes, format, req.choices(), texts, req.chat().rawPrompt(),
+                req.includeUsage());
     }
 
     /**
