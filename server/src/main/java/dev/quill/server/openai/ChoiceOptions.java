@@ -14,8 +14,10 @@ import dev.quill.server.chat.JsonFields;
  * @param n answers, 1 to {@link #MAX_N}
  * @param topLogprobs alternatives per token; -1 when logprobs are off
  * @param echo the completion's prompt comes first in its text (and logprobs)
+ * @param tokenIds vLLM's {@code return_tokens_as_token_ids}: logprobs name tokens {@code "token_id:123"},
+ *     which tells apart the tokens whose text alone does not (half a UTF-8 character, say)
  */
-record ChoiceOptions(int n, int topLogprobs, boolean echo) {
+record ChoiceOptions(int n, int topLogprobs, boolean echo, boolean tokenIds) {
 
     /**
      * Answers one request may ask for. Each is a sequence of its own in the engine (its own slot,
@@ -26,7 +28,7 @@ record ChoiceOptions(int n, int topLogprobs, boolean echo) {
     /** The legacy completions endpoint's bound on {@code logprobs} (OpenAI's). */
     static final int MAX_COMPLETION_LOGPROBS = 5;
 
-    static final ChoiceOptions ONE = new ChoiceOptions(1, -1, false);
+    static final ChoiceOptions ONE = new ChoiceOptions(1, -1, false, false);
 
     /** {@code POST /v1/chat/completions}: {@code logprobs} (boolean), {@code top_logprobs} (0 to 20), {@code n}. */
     static ChoiceOptions chat(JsonFields f) {
@@ -35,14 +37,18 @@ record ChoiceOptions(int n, int topLogprobs, boolean echo) {
         if (top != null && !logprobs) {
             throw new ApiException(ApiError.invalid("top_logprobs needs logprobs: true", "top_logprobs"));
         }
-        return new ChoiceOptions(n(f), logprobs ? (top == null ? 0 : (int) (long) top) : -1, false);
+        return new ChoiceOptions(n(f), logprobs ? (top == null ? 0 : (int) (long) top) : -1, false, tokenIds(f));
     }
 
     /** {@code POST /v1/completions}: {@code logprobs} (0 to 5), {@code echo}, {@code n}. */
     static ChoiceOptions completion(JsonFields f) {
         Long logprobs = f.integer("logprobs", 0, MAX_COMPLETION_LOGPROBS);
         boolean echo = Boolean.TRUE.equals(f.bool("echo"));
-        return new ChoiceOptions(n(f), logprobs == null ? -1 : (int) (long) logprobs, echo);
+        return new ChoiceOptions(n(f), logprobs == null ? -1 : (int) (long) logprobs, echo, tokenIds(f));
+    }
+
+    private static boolean tokenIds(JsonFields f) {
+        return Boolean.TRUE.equals(f.bool("return_tokens_as_token_ids"));
     }
 
     private static int n(JsonFields f) {

@@ -48,7 +48,7 @@ final class ChoicesSink extends ResponseSink implements LiveStreams.Interruptibl
         this.shapes = shapes;
         this.format = format;
         this.options = options;
-        this.scores = new ScoresJson(texts);
+        this.scores = new ScoresJson(texts, options.tokenIds());
         this.echo = options.echo() ? echo : null;
         this.includeUsage = includeUsage;
         this.leaveLive = sse == null ? () -> { } : live.add(this);

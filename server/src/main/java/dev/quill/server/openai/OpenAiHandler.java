@@ -113,7 +113,7 @@ public final class OpenAiHandler {
                 sink.clientLeft(); // closed before the response ended
             }
         });
-        if (req.choices().n() > 1) {
+        if (req.choices().n() > 1 || req.choices().echo()) { // echo needs the prompt's ids, which only this path hands on
             sink.startChoices(chat, req.chat(), ((ChoicesSink) sink).choices(), ChoiceOptions::forChoice,
                     e -> promptParam(ChatErrors.of(e), format));
         } else {

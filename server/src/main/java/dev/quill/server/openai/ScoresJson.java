@@ -18,9 +18,16 @@ final class ScoresJson {
     static final double FLOOR = -9999.0;
 
     private final TokenTexts texts;
+    private final boolean tokenIds;
 
-    ScoresJson(TokenTexts texts) {
+    /** @param tokenIds name each token {@code "token_id:<id>"} (vLLM's return_tokens_as_token_ids) */
+    ScoresJson(TokenTexts texts, boolean tokenIds) {
         this.texts = texts;
+        this.tokenIds = tokenIds;
+    }
+
+    private String text(int id) {
+        return tokenIds ? "token_id:" + id : texts.text(id);
     }
 
     /** Chat: {@code {"content": [...], "refusal": null}}. */
@@ -41,7 +48,7 @@ final class ScoresJson {
         for (byte b : texts.bytes(id)) {
             bytes.add(b & 0xff);
         }
-        return new JsonObject().put("token", texts.text(id)).put("logprob", value(logprob)).put("bytes", bytes);
+        return new JsonObject().put("token", text(id)).put("logprob", value(logprob)).put("bytes", bytes);
     }
 
     static double value(float logprob) {
@@ -54,13 +61,13 @@ final class ScoresJson {
 
         /** The echoed prompt's first token: no log-probability, as OpenAI gives none. */
         JsonObject first(int id, JsonObject into) {
-            String t = texts.text(id);
+            String t = text(id);
             JsonObject o = arrays(into);
             o.getJsonArray("tokens").add(t);
             o.getJsonArray("token_logprobs").addNull();
             o.getJsonArray("top_logprobs").addNull();
             o.getJsonArray("text_offset").add(offset);
-            offset += t.length();
+            offset += texts.text(id).length();
             return o;
         }
 
@@ -68,10 +75,10 @@ final class ScoresJson {
         JsonObject add(List<TokenScores> scores, JsonObject into) {
             JsonObject o = arrays(into);
             for (TokenScores s : scores) {
-                String t = texts.text(s.token());
+                String t = text(s.token());
                 JsonObject top = new JsonObject();
                 for (int i = 0; i < s.topIds().length; i++) {
-                    top.put(texts.text(s.topIds()[i]), value(s.topLogprobs()[i]));
+                    top.put(text(s.topIds()[i]), value(s.topLogprobs()[i]));
                 }
                 if (!top.containsKey(t)) {
                     top.put(t, value(s.logprob()));
@@ -80,7 +87,7 @@ final class ScoresJson {
                 o.getJsonArray("token_logprobs").add(value(s.logprob()));
                 o.getJsonArray("top_logprobs").add(top);
                 o.getJsonArray("text_offset").add(offset);
-                offset += t.length();
+                offset += texts.text(s.token()).length();
             }
             return o;
         }
