@@ -34,7 +34,7 @@ record ChoiceOptions(int n, int topLogprobs, boolean echo, boolean tokenIds) {
     static ChoiceOptions chat(JsonFields f) {
         boolean logprobs = Boolean.TRUE.equals(f.bool("logprobs"));
         Long top = f.integer("top_logprobs", 0, SamplingParams.MAX_LOGPROBS);
-        if (top != null && !logprobs) {
+        if (top != null && top > 0 && !logprobs) { // 0 asks for nothing, as vLLM reads it
             throw new ApiException(ApiError.invalid("top_logprobs needs logprobs: true", "top_logprobs"));
         }
         return new ChoiceOptions(n(f), logprobs ? (top == null ? 0 : (int) (long) top) : -1, false, tokenIds(f));

@@ -59,13 +59,16 @@ final class ScoresJson {
     final class Legacy {
         private int offset;
 
-        /** The echoed prompt's first token: no log-probability, as OpenAI gives none. */
+        /**
+         * The echoed prompt's first token: no log-probability (null, as OpenAI gives none), and no
+         * alternatives: {@code {}} rather than OpenAI's null, which the official SDKs' validation refuses.
+         */
         JsonObject first(int id, JsonObject into) {
             String t = text(id);
             JsonObject o = arrays(into);
             o.getJsonArray("tokens").add(t);
             o.getJsonArray("token_logprobs").addNull();
-            o.getJsonArray("top_logprobs").addNull();
+            o.getJsonArray("top_logprobs").add(new JsonObject());
             o.getJsonArray("text_offset").add(offset);
             offset += texts.text(id).length();
             return o;
