@@ -136,7 +136,7 @@ public final class QuillServer {
         r.get("/v1/models").handler(models::list);
         r.getWithRegex("/v1/models/(?<id>.+)").handler(models::one);
         OpenAiHandler openAi = new OpenAiHandler(vertx, chat, store, access, metrics, live, modelName,
-                config.sseKeepAlive(), config.maxMessages(), sampling, tokenTexts);
+                config.sseKeepAlive(), config.maxMessages(), sampling, tokenTexts, prompts);
         r.post("/v1/chat/completions").handler(openAi::chatCompletions);
         r.post("/v1/completions").handler(openAi::completions);
         r.post("/v1/conversations").handler(openAi::createConversation);
