@@ -40,7 +40,7 @@ import java.util.Set;
  * -Dquill.excludedGroups=none -Dtest=GrammarMaskBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("slow")
-class GrammarMaskBenchmark {
+public class GrammarMaskBenchmark {
     private static final int VOCAB = 50257;
     private static final int MAX_TOKENS = 256;
     private static final int ANSWERS = 48;
