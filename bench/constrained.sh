@@ -6,6 +6,7 @@
 #
 #   bench/constrained.sh
 #   DURATION=120 SESSIONS=16 bench/constrained.sh
+#   TURNS=2 PROMPT=16..32 MAX_TOKENS=24..48 WARMUP=10 GRACE=120 DURATION=60 bench/constrained.sh   # shorter
 #
 # Needs server/target/quill-server.jar (./mvnw -q -B -pl server -am package -DskipTests) and the
 # load-test model (bench/load.sh writes it). Results: docs/loadtest/quill-<n>-sse-json{0,50}.*
@@ -32,8 +33,8 @@ for share in 0 0.5; do
   done
   echo "### $name — $(date -Is), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   java -jar server/target/quill-server.jar loadtest --url "http://127.0.0.1:$port" --protocol sse \
-      --sessions "$n" --turns 4 --duration "${DURATION:-90}" --warmup 20 --grace 300 \
-      --prompt-tokens uniform:16..48 --max-tokens uniform:32..96 --seed 0 --json-share "$share" \
+      --sessions "$n" --turns "${TURNS:-4}" --duration "${DURATION:-90}" --warmup "${WARMUP:-20}" --grace "${GRACE:-300}" \
+      --prompt-tokens "uniform:${PROMPT:-16..48}" --max-tokens "uniform:${MAX_TOKENS:-32..96}" --seed 0 --json-share "$share" \
       --out "$out/$name.json" --report "$out/$name.html"
   kill $server
   wait $server 2>/dev/null || true
