@@ -5,6 +5,7 @@ import dev.quill.model.engine.GenerationRequest;
 import dev.quill.model.engine.RequestHandle;
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
+import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.StoredMessage;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 
 /**
  * Joins a protocol handler to the engine: the conversation from the store (the caller's own,
@@ -87,8 +89,7 @@ public final class ChatService {
      * sink ({@link Choices}); fails as {@link #start} does, and with invalid_request for a conversation.
      */
     public Future<ActiveChat> startChoices(ChatRequest req, List<ChatSink> sinks,
-                                           java.util.function.BiFunction<Integer, dev.quill.model.sampling.SamplingParams,
-                                                   dev.quill.model.sampling.SamplingParams> choiceParams) {
+                                           BiFunction<Integer, SamplingParams, SamplingParams> choiceParams) {
         return Choices.start(vertx, engine, prompts, req, sinks, choiceParams);
     }
 
