@@ -59,6 +59,7 @@ public final class QuillServer {
 
     private HttpServer http;
     private final TokenizeHandler tokenize;
+    private final dev.quill.server.openai.TokenTexts tokenTexts; // logprobs' token texts, read once at start
     private final PromptBuilder prompts;
     private volatile boolean draining;
     /** {@code server.replica_id}, or host:port; the port is the bound one once listening (port 0 in tests). */
@@ -77,6 +78,7 @@ public final class QuillServer {
         this.chat = new ChatService(vertx, engine, prompts, store);
         this.sampling = new SamplingFields(SamplingFields.modelDefaults(model.defaults(), config.defaultMaxTokens()),
                 model.decoder().config().vocabSize());
+        this.tokenTexts = new dev.quill.server.openai.TokenTexts(model.tokenizer());
         this.tokenize = new TokenizeHandler(model, prompts, config.modelName(), config.maxMessages(), sampling,
                 engine.maxLength());
         this.modelName = config.modelName();
@@ -134,7 +136,7 @@ public final class QuillServer {
         r.get("/v1/models").handler(models::list);
         r.getWithRegex("/v1/models/(?<id>.+)").handler(models::one);
         OpenAiHandler openAi = new OpenAiHandler(vertx, chat, store, access, metrics, live, modelName,
-                config.sseKeepAlive(), config.maxMessages(), sampling);
+                config.sseKeepAlive(), config.maxMessages(), sampling, tokenTexts, prompts);
         r.post("/v1/chat/completions").handler(openAi::chatCompletions);
         r.post("/v1/completions").handler(openAi::completions);
         r.post("/v1/conversations").handler(openAi::createConversation);

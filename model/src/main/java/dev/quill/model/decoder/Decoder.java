@@ -77,10 +77,31 @@ public final class Decoder implements AutoCloseable {
 
     /** Like {@link #forward} but returns the logits at every position of each chunk: {@code [b][t][vocab]} flattened per chunk. */
     public float[][] forwardAllPositions(SequenceChunk chunk) {
-        return run(List.of(chunk), true);
+        return run(List.of(chunk), true, logits -> rows(logits.toFloatArray(), config.vocabSize()));
+    }
+
+    /**
+     * Like {@link #forward} for one chunk, but also scores it: for each of the first
+     * {@code targets.length} positions, the log-probability of {@code targets[i]} (the token that
+     * follows) and the {@code top} best, computed on the device ({@link PromptScorer}).
+     */
+    public ChunkScores forwardScored(SequenceChunk chunk, int[] targets, int top) {
+        if (targets.length > chunk.tokens().length) {
+            throw new IllegalArgumentException(targets.length + " targets for a chunk of " + chunk.tokens().length);
+        }
+        for (int id : targets) {
+            if (id < 0 || id >= config.vocabSize()) {
+                throw new IllegalArgumentException("target id " + id + " is outside the vocabulary");
+            }
+        }
+        return run(List.of(chunk), true, logits -> PromptScorer.score(logits, targets, top));
     }
 
     private float[][] run(List<SequenceChunk> chunks, boolean allPositions) {
+        return run(chunks, allPositions, logits -> rows(logits.toFloatArray(), config.vocabSize()));
+    }
+
+    private <R> R run(List<SequenceChunk> chunks, boolean allPositions, java.util.function.Function<NDArray, R> read) {
         check(chunks);
         // Every array made during the pass, whichever manager it lands in, closes with the scope.
         try (NDScope scope = new NDScope(); NDManager pass = manager.newSubManager()) {
@@ -100,7 +121,7 @@ public final class Decoder implements AutoCloseable {
             if (type != DataType.FLOAT32) {
                 logits = logits.toType(DataType.FLOAT32, false);
             }
-            return rows(logits.toFloatArray(), config.vocabSize());
+            return read.apply(logits);                                          // (rows, V) float32
         }
     }
 

@@ -63,7 +63,7 @@ public final class Engine implements AutoCloseable {
     Engine(Decoder decoder, ForwardPass pass, TextTokenizer tokenizer, Set<Integer> eosIds, EngineOptions options,
             ModelRunner.Passes passes) {
         this.decoder = decoder;
-        this.runner = new ModelRunner(pass, passes);
+        this.runner = new ModelRunner(pass, passes, decoder::forwardScored);
         this.tokenizer = tokenizer;
         this.eosIds = Set.copyOf(eosIds);
         this.options = options;
@@ -219,6 +219,9 @@ public final class Engine implements AutoCloseable {
             }
             int token;
             try {
+                if (out.scores()[i] != null) {
+                    PromptScores.deliver(c, out.scores()[i]); // before its first token, if this chunk samples
+                }
                 token = sample(c, out.logits()[i]);
             } catch (RuntimeException | Error e) {
                 fail(c.sequence(), "could not sample this request's next token", e);

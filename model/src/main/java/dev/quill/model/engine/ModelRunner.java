@@ -1,5 +1,6 @@
 package dev.quill.model.engine;
 
+import dev.quill.model.decoder.ChunkScores;
 import dev.quill.model.decoder.SequenceChunk;
 
 import java.util.ArrayList;
@@ -44,36 +45,56 @@ final class ModelRunner {
 
     private final ForwardPass pass;
     private final Passes passes;
+    private final PromptScoring scoring; // null: prompt chunks are never scored
 
     ModelRunner(ForwardPass pass, Passes passes) {
+        this(pass, passes, null);
+    }
+
+    /** With {@code scoring} for the prompt chunks of sequences that ask for prompt log-probabilities. */
+    ModelRunner(ForwardPass pass, Passes passes, PromptScoring scoring) {
         this.pass = pass;
         this.passes = passes;
+        this.scoring = scoring;
     }
 
     /**
      * What a step computed: for chunk i of the plan, {@code logits[i]} (its next-token logits), or
-     * {@code failures[i]}, why it could not be computed.
+     * {@code failures[i]}, why it could not be computed; {@code scores[i]} for a scored prompt chunk.
      */
-    record Output(float[][] logits, Throwable[] failures) {
+    record Output(float[][] logits, Throwable[] failures, ChunkScores[] scores) {
+        Output(float[][] logits, Throwable[] failures) {
+            this(logits, failures, new ChunkScores[logits.length]);
+        }
     }
 
     Output execute(StepPlan plan) {
         List<StepPlan.Chunk> chunks = plan.chunks();
         Output out = new Output(new float[chunks.size()][], new Throwable[chunks.size()]);
-        int[] rows = new int[chunks.size()]; // decode rows first, then the prompt chunks
+        int scored = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            if (scored(chunks.get(i))) {
+                score(chunks.get(i), i, out); // a pass of its own: its logits are read at every position
+                scored++;
+            }
+        }
+        int[] rows = new int[chunks.size() - scored]; // decode rows first, then the prompt chunks
         int decodes = 0;
         for (int i = 0; i < chunks.size(); i++) {
-            if (chunks.get(i).tokens().length == 1) {
+            if (chunks.get(i).tokens().length == 1 && !scored(chunks.get(i))) {
                 rows[decodes++] = i;
             }
         }
         int next = decodes;
         for (int i = 0; i < chunks.size(); i++) {
-            if (chunks.get(i).tokens().length > 1) {
+            if (chunks.get(i).tokens().length > 1 && !scored(chunks.get(i))) {
                 rows[next++] = i;
             }
         }
-        if (passes == Passes.ONE_PER_STEP && chunks.size() > 1 && pass(chunks, rows, 0, rows.length, out) == null) {
+        if (rows.length == 0) {
+            return out;
+        }
+        if (passes == Passes.ONE_PER_STEP && rows.length > 1 && pass(chunks, rows, 0, rows.length, out) == null) {
             return out;
         }
         // Apart: what a failed packed pass falls back to, so that a failing prompt chunk is run
@@ -85,6 +106,30 @@ final class ModelRunner {
             run(chunks, rows, 0, decodes, out);
         }
         return out;
+    }
+
+    /** A prompt chunk of a sequence that asks for the prompt's log-probabilities. */
+    private boolean scored(StepPlan.Chunk c) {
+        return scoring != null && c.sequence().scoresPrompt() && c.start() < c.sequence().promptLength;
+    }
+
+    /**
+     * Scores prompt chunk {@code c} (plan index i): position p predicts token p + 1, so a chunk
+     * over {@code [start, end)} scores the prompt tokens {@code [start + 1, min(end, prompt))}; the
+     * prompt's last position predicts the first generated token, which the sampler scores.
+     */
+    private void score(StepPlan.Chunk c, int i, Output out) {
+        Sequence s = c.sequence();
+        int end = Math.min(c.start() + c.tokens().length, s.promptLength - 1);
+        int[] targets = java.util.Arrays.copyOfRange(s.tokens, c.start() + 1, Math.max(c.start() + 1, end + 1));
+        try {
+            ChunkScores scores = scoring.forward(new SequenceChunk(s.slot, c.start(), c.tokens()), targets,
+                    s.params.promptLogprobs());
+            out.logits()[i] = scores.lastLogits();
+            out.scores()[i] = scores;
+        } catch (RuntimeException | Error e) {
+            out.failures()[i] = e;
+        }
     }
 
     /** Runs the chunks {@code rows[from, to)} in one pass; if it throws, each half again, down to the culprit. */

@@ -159,10 +159,11 @@ final class Scheduler {
             waiting.poll();
             slots.assign(pick.slot(), s);
             s.slot = pick.slot();
-            s.computed = pick.reused();
-            s.cachedTokens = pick.reused();
-            if (pick.reused() > 0) {
-                metrics.prefixHit(pick.reused());
+            int reused = s.scoresPrompt() ? 0 : pick.reused(); // a cached prefix has no logits to score
+            s.computed = reused;
+            s.cachedTokens = reused;
+            if (reused > 0) {
+                metrics.prefixHit(reused);
             }
             running.add(s);
             try {

@@ -4,9 +4,12 @@ import dev.quill.model.generate.FinishReason;
 import dev.quill.model.grammar.GrammarMatcher;
 import dev.quill.model.sampling.Sampler;
 import dev.quill.model.sampling.SamplingParams;
+import dev.quill.model.sampling.ScoringSampler;
 import dev.quill.model.sampling.TokenHistory;
+import dev.quill.model.sampling.TokenScores;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -113,7 +116,7 @@ final class Sequence implements RequestHandle {
         tokens[length++] = token;
         history.append(token);
         generated++;
-        emitToken(text.push(token), token);
+        emitToken(text.push(token), token, sampler instanceof ScoringSampler scoring ? scoring.last() : null);
         if (text.stopped() || (grammar != null && grammar.finished())) {
             finish = FinishReason.STOP;
         } else if (generated >= params.maxTokens() || length >= maxLength) {
@@ -133,7 +136,7 @@ final class Sequence implements RequestHandle {
             if (reason != FinishReason.CANCELLED && !text.stopped()) {
                 String tail = text.flush();
                 if (!tail.isEmpty()) {
-                    emitToken(tail, -1);
+                    emitToken(tail, -1, null);
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -167,6 +170,27 @@ final class Sequence implements RequestHandle {
         }
     }
 
+    /**
+     * The scores of prompt tokens {@code [first, first + scores.size())}.
+     *
+     * @throws EngineError INTERNAL when the listener throws, as for a token
+     */
+    void emitPromptScores(int first, List<TokenScores> scores) {
+        if (listener == null || scores.isEmpty()) {
+            return;
+        }
+        try {
+            listener.onPromptScores(first, scores);
+        } catch (RuntimeException | Error e) {
+            throw EngineError.internal("the request's listener failed", e);
+        }
+    }
+
+    /** Whether this sequence's prompt chunks are scored ({@link ModelRunner}), which also rules out prefix reuse. */
+    boolean scoresPrompt() {
+        return params.wantsPromptLogprobs();
+    }
+
     Usage usageSoFar() {
         return new Usage(promptLength, generated, cachedTokens, firstTokenAt == 0 ? 0 : firstTokenAt - submittedAt,
                 System.nanoTime() - submittedAt);
@@ -176,12 +200,12 @@ final class Sequence implements RequestHandle {
      * @throws EngineError INTERNAL when the listener throws: the caller ends this sequence, and
      *     the listener then hears onError
      */
-    private void emitToken(String piece, int token) {
+    private void emitToken(String piece, int token, TokenScores scores) {
         if (listener == null) {
             return;
         }
         try {
-            listener.onToken(piece, token);
+            listener.onToken(piece, token, scores);
         } catch (RuntimeException | Error e) {
             throw EngineError.internal("the request's listener failed", e);
         }

@@ -40,8 +40,14 @@ public interface Sampler {
         return new RandomSampler(params, seed == null ? new SplittableRandom() : new SplittableRandom(seed));
     }
 
-    /** A sampler for one new sequence that chooses only tokens {@code mask} allows; unmasked when it is null. */
+    /**
+     * A sampler for one new sequence that chooses only tokens {@code mask} allows (unmasked when it
+     * is null); a {@link ScoringSampler} when the params ask for log-probabilities.
+     */
     static Sampler of(SamplingParams params, TokenMask mask) {
+        if (params.wantsLogprobs()) {
+            return new ScoringSampler(params, mask);
+        }
         return mask == null ? of(params) : new MaskedSampler(of(params), mask);
     }
 }

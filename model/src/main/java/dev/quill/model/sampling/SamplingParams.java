@@ -34,6 +34,11 @@ import java.util.Set;
  *     before temperature (so greedy decoding sees it too); at most {@link #MAX_LOGIT_BIAS} entries,
  *     each in [-100, 100]. Ids past the vocabulary are skipped by the sampler; the server refuses
  *     them before they get here. Empty = off
+ * @param logprobs report each generated token's log-probability with this many of the most likely
+ *     alternatives ({@link TokenScores}): 0 to {@link #MAX_LOGPROBS}; -1 = off (nothing computed)
+ * @param promptLogprobs report each prompt token's log-probability given the tokens before it, with
+ *     this many alternatives: 0 to {@link #MAX_LOGPROBS}; -1 = off. The prompt is then computed
+ *     whole (no prefix reuse), since a cached prefix has no logits
  */
 public record SamplingParams(
         double temperature,
@@ -48,7 +53,9 @@ public record SamplingParams(
         Set<Integer> stopTokenIds,
         List<String> stopStrings,
         boolean ignoreEos,
-        Map<Integer, Float> logitBias) {
+        Map<Integer, Float> logitBias,
+        int logprobs,
+        int promptLogprobs) {
 
     /**
      * Used when a request gives no max_tokens. The server normally sets its own bound, from what
@@ -82,8 +89,20 @@ public record SamplingParams(
     /** The largest bias either way: +100 in practice forces a token, -100 forbids it, as in OpenAI's API. */
     public static final float MAX_BIAS = 100f;
 
+    /** The most alternatives a token's log-probability may come with (OpenAI's top_logprobs bound). */
+    public static final int MAX_LOGPROBS = 20;
+
     private static final SamplingParams DEFAULTS = new SamplingParams(
-            1.0, 0, 1.0, 0.0, 1.0, 0.0, 0.0, null, DEFAULT_MAX_TOKENS, Set.of(), List.of(), false, Map.of());
+            1.0, 0, 1.0, 0.0, 1.0, 0.0, 0.0, null, DEFAULT_MAX_TOKENS, Set.of(), List.of(), false, Map.of(), -1, -1);
+
+    /** Without log-probabilities: the fields every sampler had before them. */
+    public SamplingParams(double temperature, int topK, double topP, double minP, double repetitionPenalty,
+                          double presencePenalty, double frequencyPenalty, Long seed, int maxTokens,
+                          Set<Integer> stopTokenIds, List<String> stopStrings, boolean ignoreEos,
+                          Map<Integer, Float> logitBias) {
+        this(temperature, topK, topP, minP, repetitionPenalty, presencePenalty, frequencyPenalty, seed, maxTokens,
+                stopTokenIds, stopStrings, ignoreEos, logitBias, -1, -1);
+    }
 
     /** Without a logit bias (the fields every sampler had before it). */
     public SamplingParams(double temperature, int topK, double topP, double minP, double repetitionPenalty,
@@ -128,6 +147,9 @@ public record SamplingParams(
             require(bias != null && bias >= -MAX_BIAS && bias <= MAX_BIAS, "logit_bias",
                     "biases in [-100, 100]", bias + " for token " + e.getKey());
         }
+        require(logprobs >= -1 && logprobs <= MAX_LOGPROBS, "top_logprobs", "in [0, " + MAX_LOGPROBS + "]", logprobs);
+        require(promptLogprobs >= -1 && promptLogprobs <= MAX_LOGPROBS, "prompt_logprobs",
+                "in [0, " + MAX_LOGPROBS + "]", promptLogprobs);
         stopTokenIds = Set.copyOf(stopTokenIds);
         stopStrings = List.copyOf(stopStrings);
         logitBias = Map.copyOf(logitBias);
@@ -163,6 +185,16 @@ public record SamplingParams(
         return repetitionPenalty != 1 || presencePenalty != 0 || frequencyPenalty != 0;
     }
 
+    /** True when each generated token's log-probability is reported. */
+    public boolean wantsLogprobs() {
+        return logprobs >= 0;
+    }
+
+    /** True when the prompt's log-probabilities are reported (the prompt is then computed whole). */
+    public boolean wantsPromptLogprobs() {
+        return promptLogprobs >= 0;
+    }
+
     /** True when a logit bias is set. */
     public boolean hasLogitBias() {
         return !logitBias.isEmpty();
@@ -189,6 +221,8 @@ public record SamplingParams(
         private List<String> stopStrings;
         private boolean ignoreEos;
         private Map<Integer, Float> logitBias;
+        private int logprobs;
+        private int promptLogprobs;
 
         private Builder(SamplingParams p) {
             temperature = p.temperature;
@@ -204,6 +238,8 @@ public record SamplingParams(
             stopStrings = p.stopStrings;
             ignoreEos = p.ignoreEos;
             logitBias = p.logitBias;
+            logprobs = p.logprobs;
+            promptLogprobs = p.promptLogprobs;
         }
 
         public Builder temperature(double v) { temperature = v; return this; }
@@ -220,11 +256,13 @@ public record SamplingParams(
         public Builder stopStrings(String... v) { stopStrings = Arrays.asList(v); return this; }
         public Builder ignoreEos(boolean v) { ignoreEos = v; return this; }
         public Builder logitBias(Map<Integer, Float> v) { logitBias = v; return this; }
+        public Builder logprobs(int v) { logprobs = v; return this; }
+        public Builder promptLogprobs(int v) { promptLogprobs = v; return this; }
 
         /** @throws InvalidSamplingParamException naming the first parameter out of range */
         public SamplingParams build() {
             return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty,
-                    frequencyPenalty, seed, maxTokens, stopTokenIds, stopStrings, ignoreEos, logitBias);
+                    frequencyPenalty, seed, maxTokens, stopTokenIds, stopStrings, ignoreEos, logitBias, logprobs, promptLogprobs);
         }
     }
 }

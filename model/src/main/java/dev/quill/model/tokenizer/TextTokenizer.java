@@ -182,6 +182,11 @@ public final class TextTokenizer implements AutoCloseable {
         return literal == null ? null : addedTokens.get(literal);
     }
 
+    /** The literal text of a special or added token, or null for any other id. */
+    public String addedTokenLiteral(int id) {
+        return addedById.get(id);
+    }
+
     /** Whether an id is a special/added token (these never reach the output text). */
     public boolean isAddedToken(int id) {
         return addedById.containsKey(id);

@@ -1,5 +1,10 @@
 package dev.quill.model.bench;
 
+import dev.quill.model.cli.TorchThreads;
+import dev.quill.model.decoder.Decoder;
+import dev.quill.model.decoder.DecoderLoader;
+import dev.quill.model.decoder.DecoderOptions;
+import dev.quill.model.decoder.SequenceChunk;
 import dev.quill.model.grammar.Grammar;
 import dev.quill.model.grammar.GrammarMatcher;
 import dev.quill.model.grammar.JsonSchemaCompiler;
@@ -11,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -23,11 +31,16 @@ import java.util.Set;
  * the median is the common case. Tokens are chosen at random among the allowed ones (random
  * logits), so strings run on until the budget closes them, as with a random model.
  *
- * <p>Not in the default run: {@code ./mvnw -pl model package -Dquill.excludedGroups=none
- * -Dtest=GrammarMaskBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * <p>Then the share of a step: a batched decode step of GPT-2 small (124M, the same 50,257-token
+ * vocabulary, random weights: {@link BenchModel#GPT2_124M}) at batch 1 and 16, timed here, against
+ * the mask's cost at the same batch. The engine computes the masks on its one thread after the
+ * forward pass, so the share adds to the step as it stands.
+ *
+ * <p>Not in the default run: {@code bench/grammar.sh}, or {@code ./mvnw -pl model package
+ * -Dquill.excludedGroups=none -Dtest=GrammarMaskBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("slow")
-class GrammarMaskBenchmark {
+public class GrammarMaskBenchmark {
     private static final int VOCAB = 50257;
     private static final int MAX_TOKENS = 256;
     private static final int ANSWERS = 48;
@@ -63,8 +76,18 @@ class GrammarMaskBenchmark {
     @TempDir
     Path dir;
 
+ /** For bench/grammar.sh: {@code [DIR]}, a scratch folder for the tokenizer (default: a temporary one). */
+    public static void main(String[] args) throws Exception {
+        TorchThreads.configure(Integer.getInteger("quill.threads"), null);
+        GrammarMaskBenchmark b = new GrammarMaskBenchmark();
+        b.dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("grammar-bench");
+        b.maskCostPerStep();
+    }
+
     @Test
     void maskCostPerStep() throws Exception {
+        System.out.printf("machine: %s, %s; %d processors%n", Machine.cpuModel(), Machine.memory(),
+                Runtime.getRuntime().availableProcessors());
         TokenizerFiles.write(dir, LoadTestModel.vocabulary(VOCAB - TokenizerFiles.SPECIAL_TOKENS.size()), 1024);
         long t0 = System.nanoTime();
         byte[][] bytes = TokenVocabulary.read(dir.resolve("tokenizer.json"));
@@ -78,12 +101,53 @@ class GrammarMaskBenchmark {
         int eos = TokenizerFiles.specialId(LoadTestModel.vocabulary(VOCAB - 3), TokenizerFiles.ENDOFTEXT);
         run(grammar, trie, eos, 1, 8, false);   // warm the JIT
         run(grammar, trie, eos, 16, 16, false);
-        run(grammar, trie, eos, 1, ANSWERS, true);
-        run(grammar, trie, eos, 16, ANSWERS, true);
+        double[] mask1 = run(grammar, trie, eos, 1, ANSWERS, true);
+        double[] mask16 = run(grammar, trie, eos, 16, ANSWERS, true);
+        double[] step = decodeStepMicros();
+        System.out.printf("decode step of %s (PyTorch %s intra-op threads): batch 1 median %.0f µs, batch 16 median %.0f µs%n",
+                BenchModel.GPT2_124M.id, System.getProperty("ai.djl.pytorch.num_threads", "default"), step[0], step[1]);
+        System.out.printf("mask share of a step (median mask / median step): batch 1 %.1f%%, batch 16 %.1f%%;"
+                        + " (mean mask / median step): batch 1 %.1f%%, batch 16 %.1f%%%n",
+                100 * mask1[0] / step[0], 100 * mask16[0] / step[1], 100 * mask1[1] / step[0], 100 * mask16[1] / step[1]);
     }
 
-    /** Answers {@code total} requests {@code batch} at a time; prints per-step mask cost over the batch. */
-    private static void run(Grammar grammar, TokenTrie trie, int eos, int batch, int total, boolean print) {
+    /** Median µs of a decode step (one token per sequence, 64 tokens of context) at batch 1 and 16. */
+    private static double[] decodeStepMicros() throws Exception {
+        Path folder = BenchModel.GPT2_124M.folder(BenchModel.defaultRoot());
+        try (Decoder decoder = DecoderLoader.load(folder, DecoderOptions.cpu(16, 256))) {
+            Random random = new Random(1);
+            int[] batches = {1, 16};
+            double[] out = new double[2];
+            for (int k = 0; k < 2; k++) {
+                int b = batches[k];
+                List<SequenceChunk> prefill = new ArrayList<>();
+                for (int s = 0; s < b; s++) {
+                    prefill.add(new SequenceChunk(s, 0, random.ints(64, 0, VOCAB).toArray()));
+                }
+                decoder.forward(prefill);
+                long[] nanos = new long[24];
+                for (int step = 0; step < nanos.length; step++) {
+                    List<SequenceChunk> decode = new ArrayList<>();
+                    for (int s = 0; s < b; s++) {
+                        decode.add(new SequenceChunk(s, 64 + step, new int[] {random.nextInt(VOCAB)}));
+                    }
+                    long t = System.nanoTime();
+                    decoder.forward(decode);
+                    nanos[step] = System.nanoTime() - t;
+                }
+                long[] measured = Arrays.copyOfRange(nanos, 4, nanos.length); // the first steps warm up
+                Arrays.sort(measured);
+                out[k] = measured[measured.length / 2] / 1e3;
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Answers {@code total} requests {@code batch} at a time; prints per-step mask cost over the
+     * batch and returns its median and mean in µs.
+     */
+    private static double[] run(Grammar grammar, TokenTrie trie, int eos, int batch, int total, boolean print) {
         Random random = new Random(batch * 1000L + total);
         float[] logits = new float[VOCAB];
         float[] out = new float[VOCAB];
@@ -139,7 +203,9 @@ class GrammarMaskBenchmark {
             System.out.printf("batch %2d: %d steps, %d tokens; mask + advance per step: median %.0f µs, mean %.0f µs,"
                             + " p90 %.0f µs, p99 %.0f µs, max %.0f µs%n", batch, steps, tokens,
                     s[steps / 2] / 1e3, mean, s[steps * 9 / 10] / 1e3, s[steps * 99 / 100] / 1e3, s[steps - 1] / 1e3);
+            return new double[] {s[steps / 2] / 1e3, mean};
         }
+        return new double[] {0, 0};
     }
 
     private static int argmax(float[] x) {

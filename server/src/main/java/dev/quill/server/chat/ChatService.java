@@ -5,6 +5,7 @@ import dev.quill.model.engine.GenerationRequest;
 import dev.quill.model.engine.RequestHandle;
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
+import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.StoredMessage;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 
 /**
  * Joins a protocol handler to the engine: the conversation from the store (the caller's own,
@@ -80,6 +82,15 @@ public final class ChatService {
                         ended.run();
                     }
                 });
+    }
+
+    /**
+     * n answers to one stateless request, from one prompt, each with its own sampling and its own
+     * sink ({@link Choices}); fails as {@link #start} does, and with invalid_request for a conversation.
+     */
+    public Future<ActiveChat> startChoices(ChatRequest req, List<ChatSink> sinks,
+                                           BiFunction<Integer, SamplingParams, SamplingParams> choiceParams) {
+        return Choices.start(vertx, engine, prompts, req, sinks, choiceParams);
     }
 
     /** A new conversation id for a client that did not name one. */

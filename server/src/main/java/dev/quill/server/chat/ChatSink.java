@@ -2,6 +2,9 @@ package dev.quill.server.chat;
 
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
+import dev.quill.model.sampling.TokenScores;
+
+import java.util.List;
 
 /**
  * Where one generation's events go: a WebSocket or an SSE response. Every method is called on
@@ -29,6 +32,22 @@ public interface ChatSink {
 
     /** Text made since the last call; several tokens' text is merged when the writer was slow. */
     void onText(String text);
+
+    /**
+     * {@link #onText} with the scores of the tokens that made the text (requests that ask for
+     * logprobs), in order; a token whose text is still held back is scored with the text it
+     * completes, or in a last call with empty text. The default drops the scores.
+     */
+    default void onText(String text, List<TokenScores> scores) {
+        onText(text);
+    }
+
+    /**
+     * The prompt's scores (requests that ask for the prompt's logprobs), once, before any text:
+     * {@code scores.get(i)} scores {@code promptIds[i + 1]}; the first prompt token has none.
+     */
+    default void onPromptScores(int[] promptIds, List<TokenScores> scores) {
+    }
 
     void onDone(FinishReason reason, Usage usage);
 

@@ -2,6 +2,7 @@ package dev.quill.server.chat;
 
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
+import dev.quill.model.sampling.TokenScores;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,17 @@ final class RecordingSink implements ChatSink {
     public void onText(String piece) {
         text.append(piece);
         inner.onText(piece);
+    }
+
+    @Override
+    public void onText(String piece, List<TokenScores> scores) {
+        text.append(piece);
+        inner.onText(piece, scores);
+    }
+
+    @Override
+    public void onPromptScores(int[] promptIds, List<TokenScores> scores) {
+        inner.onPromptScores(promptIds, scores);
     }
 
     @Override

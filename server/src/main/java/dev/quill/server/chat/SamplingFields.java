@@ -71,11 +71,21 @@ public final class SamplingFields {
                 .put("max_tokens", defaults.maxTokens());
     }
 
-    /** @throws ApiException invalid_request naming the first field that is wrong */
+    /** @throws ApiException invalid_request naming the first field that is wrong (n other than 1 included) */
     public Parsed read(JsonFields f) {
+        return read(f, 1);
+    }
+
+    /**
+     * Like {@link #read(JsonFields)}, with {@code n} allowed in [1, maxN] (the caller reads it).
+     *
+     * @throws ApiException invalid_request naming the first field that is wrong
+     */
+    public Parsed read(JsonFields f, int maxN) {
         Long n = f.integer("n", Long.MIN_VALUE, Long.MAX_VALUE);
-        if (n != null && n != 1) {
-            throw new ApiException(ApiError.invalid("only n=1 is supported, got " + n, "n"));
+        if (n != null && (n < 1 || n > maxN)) {
+            throw new ApiException(ApiError.invalid(maxN == 1 ? "only n=1 is supported, got " + n
+                    : "n must be in [1, " + maxN + "], got " + n, "n"));
         }
         SamplingParams.Builder b = defaults.toBuilder();
         Optional.ofNullable(f.number("temperature")).ifPresent(b::temperature);

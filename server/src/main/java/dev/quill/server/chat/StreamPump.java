@@ -4,8 +4,11 @@ import dev.quill.model.engine.EngineError;
 import dev.quill.model.engine.TokenListener;
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
+import dev.quill.model.sampling.TokenScores;
 import io.vertx.core.Context;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -23,6 +26,10 @@ final class StreamPump implements TokenListener {
     private final ChatSink sink;
     private final BiConsumer<FinishReason, Usage> onFinished; // on the context, before the sink hears done
     private final StringBuilder pending = new StringBuilder();
+    private final int[] promptIds;  // for the prompt's scores; null when the caller did not give them
+    private List<TokenScores> pendingScores = new ArrayList<>(); // guarded by pending
+    private final List<TokenScores> promptScores = new ArrayList<>(); // guarded by pending
+    private boolean promptDelivered; // guarded by pending
     private boolean scheduled;      // guarded by pending
     private Runnable terminal;      // guarded by pending: done or error, delivered after the text
     private int[] prefill;          // guarded by pending: the latest {computed, prompt} not yet delivered
@@ -30,18 +37,32 @@ final class StreamPump implements TokenListener {
     private boolean waitingForDrain; // context only
 
     StreamPump(Context context, ChatSink sink, BiConsumer<FinishReason, Usage> onFinished) {
+        this(context, sink, null, onFinished);
+    }
+
+    /** With the prompt's ids, so that the prompt's scores (when asked for) reach the sink. */
+    StreamPump(Context context, ChatSink sink, int[] promptIds, BiConsumer<FinishReason, Usage> onFinished) {
         this.context = context;
         this.sink = sink;
+        this.promptIds = promptIds;
         this.onFinished = onFinished;
     }
 
     @Override
     public void onToken(String text, int tokenId) {
-        if (text.isEmpty()) {
+        onToken(text, tokenId, null);
+    }
+
+    @Override
+    public void onToken(String text, int tokenId, TokenScores scores) {
+        if (text.isEmpty() && scores == null) {
             return;
         }
         synchronized (pending) {
             pending.append(text);
+            if (scores != null) {
+                pendingScores.add(scores);
+            }
             scheduleLocked();
         }
     }
@@ -51,6 +72,13 @@ final class StreamPump implements TokenListener {
         synchronized (pending) {
             prefill = new int[] {computed, promptTokens};
             scheduleLocked();
+        }
+    }
+
+    @Override
+    public void onPromptScores(int first, List<TokenScores> scores) {
+        synchronized (pending) {
+            promptScores.addAll(scores); // whole before the first token, which schedules the drain
         }
     }
 
@@ -97,11 +125,21 @@ final class StreamPump implements TokenListener {
         String text;
         Runnable last;
         int[] progress;
+        List<TokenScores> scores;
+        List<TokenScores> prompt = null;
         synchronized (pending) {
             progress = prefill;
             prefill = null;
             text = pending.toString();
             pending.setLength(0);
+            scores = pendingScores;
+            if (!scores.isEmpty()) {
+                pendingScores = new ArrayList<>();
+            }
+            if (!promptDelivered && promptIds != null) { // a one-token prompt has no scores, but its id still counts
+                promptDelivered = true;
+                prompt = List.copyOf(promptScores);
+            }
             last = terminal;
             terminal = null;
             scheduled = false;
@@ -109,8 +147,15 @@ final class StreamPump implements TokenListener {
         if (progress != null && text.isEmpty() && last == null && !texted) {
             sink.onPrefill(progress[0], progress[1]);
         }
+        if (prompt != null) {
+            sink.onPromptScores(promptIds, prompt);
+        }
         if (!text.isEmpty()) {
             texted = true;
+        }
+        if (!scores.isEmpty()) {
+            sink.onText(text, scores);
+        } else if (!text.isEmpty()) {
             sink.onText(text);
         }
         if (last != null) {

@@ -12,8 +12,14 @@ interface ChatSession {
      * One user message and how long an answer to ask for.
      *
      * @param system a system prompt to send with it (a conversation's first turn), or null
+     * @param responseFormat OpenAI's {@code response_format} to send with it (SSE), or null
      */
-    record Turn(String system, String content, int maxTokens, boolean ignoreEos, Double temperature) {
+    record Turn(String system, String content, int maxTokens, boolean ignoreEos, Double temperature,
+                io.vertx.core.json.JsonObject responseFormat) {
+
+        Turn(String system, String content, int maxTokens, boolean ignoreEos, Double temperature) {
+            this(system, content, maxTokens, ignoreEos, temperature, null);
+        }
     }
 
     /**

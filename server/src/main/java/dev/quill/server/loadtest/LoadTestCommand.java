@@ -23,7 +23,7 @@ public final class LoadTestCommand {
                             [--rate R | --concurrency C] [--duration S] [--requests M] [--warmup S]
                             [--prompt-tokens DIST | --dataset FILE] [--max-tokens DIST]
                             [--out result.json] [--report report.html] [--api-key K] [--model NAME]
-                            [--system TEXT] [--verify-history]
+                            [--system TEXT] [--verify-history] [--json-share F]
                    loadtest --compare a.json b.json [--report compare.html]
                    loadtest --mixed-check alone.json mixed.json [--hostile hostile.json] [--out summary.json]
                    loadtest --versus-report DIR --doc docs/BENCHMARKS.md
@@ -47,6 +47,8 @@ public final class LoadTestCommand {
               --model NAME         the model field for SSE (default: the first of /v1/models)
               --api-key K          Bearer key for SSE, ?token= for WebSocket
               --system TEXT        a system prompt sent with each conversation's first turn
+              --json-share F       this share of requests (0 to 1) ask for a JSON answer (response_format
+                                   json_schema, a nested schema); SSE only
               --verify-history     at the end, read every conversation back (WebSocket history) and check it
                                    holds exactly what its client sent and received; differences fail the run
               --no-metrics         do not scrape /metrics

@@ -18,18 +18,20 @@ import java.util.Set;
  * @param model the {@code model} field of SSE requests; null: the first of {@code /v1/models}
  * @param system a system prompt sent with each conversation's first turn, or null
  * @param verifyHistory at the end, read every conversation back from the server and compare (WebSocket only)
+ * @param jsonShare the share of requests, 0 to 1, that ask for a JSON answer ({@code response_format}
+ *     json_schema, {@link JsonAnswers}); SSE only
  */
 record LoadTestOptions(Target target, Protocol protocol, int sessions, int turns, ArrivalSchedule schedule,
                               Duration duration, long maxRequests, Duration warmup, Duration grace,
                               PromptSource prompts, Distribution maxTokens, String model, boolean ignoreEos,
                               Double temperature, long seed, boolean scrapeMetrics, Path out, Path report,
-                              String system, boolean verifyHistory) {
+                              String system, boolean verifyHistory, double jsonShare) {
 
     public enum Protocol { WS, SSE }
 
     static final Set<String> WITH_VALUE = Set.of("url", "sessions", "turns", "rate", "concurrency", "protocol",
             "duration", "requests", "prompt-tokens", "max-tokens", "dataset", "warmup", "grace", "out", "report",
-            "api-key", "model", "temperature", "seed", "system");
+            "api-key", "model", "temperature", "seed", "system", "json-share");
     static final Set<String> FLAGS = Set.of("respect-eos", "no-metrics", "help", "verify-history");
 
     /** The hard bound on the run's wall time: warm-up, duration, then the grace for the last answers. */
@@ -62,13 +64,20 @@ record LoadTestOptions(Target target, Protocol protocol, int sessions, int turns
         if (requests != null && requests < 0) {
             throw new IllegalArgumentException("--requests must not be negative");
         }
+        double jsonShare = a.has("json-share") ? a.number("json-share") : 0;
+        if (!(jsonShare >= 0 && jsonShare <= 1)) {
+            throw new IllegalArgumentException("--json-share is a share of requests, from 0 to 1");
+        }
+        if (jsonShare > 0 && protocol != Protocol.SSE) {
+            throw new IllegalArgumentException("--json-share asks for response_format, an OpenAI field: use --protocol sse");
+        }
         return new LoadTestOptions(Target.parse(a.get("url", "http://127.0.0.1:8080"), a.get("api-key", null)),
                 protocol, sessions, positive(a, "turns", 1), schedule,
                 seconds(a, "duration", 60, false), requests == null ? 0 : requests,
                 seconds(a, "warmup", 0, true), seconds(a, "grace", 30, true),
                 prompts, Distribution.parse(a.get("max-tokens", "128")), a.get("model", null), !a.has("respect-eos"),
                 a.number("temperature"), a.integer("seed") == null ? 0 : a.integer("seed"),
-                !a.has("no-metrics"), path(a, "out"), path(a, "report"), a.get("system", null), a.has("verify-history"));
+                !a.has("no-metrics"), path(a, "out"), path(a, "report"), a.get("system", null), a.has("verify-history"), jsonShare);
     }
 
     private static Integer positive(Args a, String name, Integer otherwise) {

@@ -218,7 +218,8 @@ final class LoadTestRun {
         }
         ChatSession.Turn turn = new ChatSession.Turn(u.turn == 0 ? o.system() : null,
                 o.prompts().prompt(u.conversation, u.turn, random),
-                o.maxTokens().sample(random), o.ignoreEos(), o.temperature());
+                o.maxTokens().sample(random), o.ignoreEos(), o.temperature(),
+                JsonAnswers.pick(o.jsonShare(), o.seed(), u.conversation, u.turn));
         RequestTrace trace = new RequestTrace(u.index, u.conversation, u.turn, warmup, arrival, clock, () -> chunks++);
         inFlight++;
         sent++;

@@ -131,6 +131,9 @@ final class SseSession implements ChatSession {
         if (turn.temperature() != null) {
             body.put("temperature", turn.temperature());
         }
+        if (turn.responseFormat() != null) {
+            body.put("response_format", turn.responseFormat());
+        }
         Call c = new Call(trace, system, user);
         call = c;
         trace.start(); // as vLLM's client: the clock runs from before the request is written

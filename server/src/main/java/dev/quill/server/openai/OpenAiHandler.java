@@ -5,6 +5,7 @@ import dev.quill.server.chat.ApiException;
 import dev.quill.server.chat.ChatErrors;
 import dev.quill.server.chat.ChatRequest;
 import dev.quill.server.chat.ChatService;
+import dev.quill.server.chat.PromptBuilder;
 import dev.quill.server.http.Access;
 import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.chat.SamplingFields;
@@ -50,10 +51,14 @@ public final class OpenAiHandler {
     private final OpenAiRequests requests;
     private final ConversationStore store;
     private final Access access;
+    private final TokenTexts texts;
+    private final PromptBuilder workers;
 
     public OpenAiHandler(Vertx vertx, ChatService chat, ConversationStore store, Access access, ServerMetrics metrics,
                          LiveStreams live, String modelName, Duration keepAlive, int maxMessages,
-                         SamplingFields sampling) {
+                         SamplingFields sampling, TokenTexts texts, PromptBuilder workers) {
+        this.texts = texts;
+        this.workers = workers;
         this.vertx = vertx;
         this.chat = chat;
         this.store = store;
@@ -66,7 +71,8 @@ public final class OpenAiHandler {
     }
 
     public void chatCompletions(RoutingContext ctx) {
-        serve(ctx, ChunkFormat.CHAT, body -> requests.chat(body, ctx.request().getHeader(Affinity.CONVERSATION_HEADER)));
+        String conversation = ctx.request().getHeader(Affinity.CONVERSATION_HEADER); // read here: parse may run on a worker
+        serve(ctx, ChunkFormat.CHAT, body -> requests.chat(body, conversation));
     }
 
     public void completions(RoutingContext ctx) {
@@ -88,30 +94,65 @@ public final class OpenAiHandler {
                 .onFailure(e -> HttpErrors.send(ctx.response(), ChatErrors.of(e)));
     }
 
+    /**
+     * Reads the body, on a prompt worker when it holds a schema to compile (bounded only by the
+     * body's size, so not for the event loop; compiled schemas are cached), then answers it.
+     */
     private void serve(RoutingContext ctx, ChunkFormat format, Function<JsonObject, OpenAiRequest> parse) {
-        OpenAiRequest parsed;
+        JsonObject body;
+        try {
+            body = OpenAiRequests.body(ctx.body().buffer());
+            if (!ResponseFormats.compiles(body)) {
+                serve(ctx, format, parse.apply(body));
+                return;
+            }
+        } catch (ApiException e) {
+            HttpErrors.send(ctx.response(), e.error());
+            return;
+        }
+        workers.run(() -> parse.apply(body)).onComplete(parsed -> {
+            if (parsed.succeeded()) {
+                serve(ctx, format, parsed.result());
+            } else {
+                HttpErrors.send(ctx.response(), ChatErrors.of(parsed.cause()));
+            }
+        });
+    }
+
+    private void serve(RoutingContext ctx, ChunkFormat format, OpenAiRequest parsed) {
         ChatRequest chatRequest;
         try {
-            parsed = parse.apply(OpenAiRequests.body(ctx.body().buffer()));
             chatRequest = parsed.chat().withTurn(turn(ctx, parsed.chat()));
         } catch (ApiException e) {
             HttpErrors.send(ctx.response(), e.error());
             return;
         }
-        OpenAiRequest req = new OpenAiRequest(chatRequest, parsed.stream(), parsed.includeUsage());
+        OpenAiRequest req = new OpenAiRequest(chatRequest, parsed.stream(), parsed.includeUsage(), parsed.choices());
         if (req.stream() && ctx.request().version() == HttpVersion.HTTP_1_0) {
             HttpErrors.send(ctx.response(), STREAM_NEEDS_HTTP_1_1); // refused before anything is submitted
             return;
         }
         OpenAiResponse shapes = new OpenAiResponse(format, req.chat().id(), modelName, req.chat().conversationId(),
                 req.includeUsage());
-        ResponseSink sink = sink(ctx.response(), req, shapes);
+        ResponseSink sink = req.choices().plain() ? sink(ctx.response(), req, shapes) : choicesSink(ctx.response(), req, shapes, format);
         ctx.addEndHandler(ended -> {
             if (ended.failed()) {
                 sink.clientLeft(); // closed before the response ended
             }
         });
-        sink.start(chat, req.chat(), e -> promptParam(ChatErrors.of(e), format));
+        if (req.choices().n() > 1 || req.choices().echo()) { // echo needs the prompt's ids, which only this path hands on
+            sink.startChoices(chat, req.chat(), ((ChoicesSink) sink).choices(), ChoiceOptions::forChoice,
+                    e -> promptParam(ChatErrors.of(e), format));
+        } else {
+            sink.start(chat, req.chat(), e -> promptParam(ChatErrors.of(e), format));
+        }
+    }
+
+    /** n answers, logprobs or echo: {@link ChoicesSink}. */
+    private ChoicesSink choicesSink(HttpServerResponse response, OpenAiRequest req, OpenAiResponse shapes, ChunkFormat format) {
+        SseStream sse = req.stream() ? new SseStream(vertx, response, keepAlive) : null;
+        return new ChoicesSink(sse, response, metrics, live, shapes, format, req.choices(), texts, req.chat().rawPrompt(),
+                req.includeUsage());
     }
 
     /**

@@ -72,10 +72,11 @@ final class OpenAiRequests {
         List<ChatMessage> messages = messages(f.value("messages"));
         String conversation = conversationId(f, conversationHeader);
         UnsupportedFields.checkChat(f);
-        SamplingFields.Parsed sampling = this.sampling.read(f);
+        SamplingFields.Parsed sampling = this.sampling.read(f, ChoiceOptions.MAX_N);
+        ChoiceOptions choices = ChoiceOptions.chat(f);
         ChatRequest chat = new ChatRequest(ChunkFormat.CHAT.idPrefix + newId(), conversation, messages, null,
-                sampling.params(), sampling.maxTokensGiven()).withGrammar(ResponseFormats.grammar(f));
-        return new OpenAiRequest(chat, stream(f), includeUsage(f));
+                choices.apply(sampling.params()), sampling.maxTokensGiven()).withGrammar(ResponseFormats.grammar(f));
+        return new OpenAiRequest(chat, stream(f), includeUsage(f), choices);
     }
 
     /** {@code POST /v1/completions}: a raw prompt, no template, no conversation. */
@@ -84,10 +85,11 @@ final class OpenAiRequests {
         checkModel(f);
         String prompt = prompt(f.value("prompt"));
         UnsupportedFields.checkCompletion(f);
-        SamplingFields.Parsed sampling = this.sampling.read(f);
+        SamplingFields.Parsed sampling = this.sampling.read(f, ChoiceOptions.MAX_N);
+        ChoiceOptions choices = ChoiceOptions.completion(f);
         ChatRequest chat = new ChatRequest(ChunkFormat.TEXT.idPrefix + newId(), null, null, prompt,
-                sampling.params(), sampling.maxTokensGiven()).withGrammar(ResponseFormats.grammar(f));
-        return new OpenAiRequest(chat, stream(f), includeUsage(f));
+                choices.apply(sampling.params()), sampling.maxTokensGiven()).withGrammar(ResponseFormats.grammar(f));
+        return new OpenAiRequest(chat, stream(f), includeUsage(f), choices);
     }
 
     private void checkModel(JsonFields f) {

@@ -72,7 +72,13 @@ final class OpenAiResponse {
         return envelope(format.chunkObject).put("choices", new JsonArray()).put("usage", usage(usage));
     }
 
-    private JsonObject chunk(JsonObject choice) {
+    /** The non-streamed answer with several choices (n), each already shaped. */
+    JsonObject whole(JsonArray choices, Usage usage) {
+        return envelope(format.wholeObject).put("choices", choices).put("usage", usage(usage));
+    }
+
+    /** A chunk holding one already shaped choice (its index and logprobs set by the caller). */
+    JsonObject chunk(JsonObject choice) {
         JsonObject chunk = envelope(format.chunkObject).put("choices", new JsonArray().add(choice));
         return includeUsage ? chunk.put("usage", null) : chunk;
     }

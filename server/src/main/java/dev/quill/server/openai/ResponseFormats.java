@@ -15,7 +15,8 @@ import io.vertx.core.json.JsonObject;
  * validates against {@code json_schema.schema}), turned into the grammar the engine constrains the
  * answer to. The answer is then always a whole document, even on a random model. A schema outside
  * the supported subset is a 400 naming the keyword; {@code strict} is accepted either way, since
- * the answer is always held to the schema.
+ * the answer is always held to the schema. Compiled schemas are kept ({@link GrammarCache}); a
+ * request whose schema must be compiled is read on a prompt worker ({@link #compiles}).
  */
 final class ResponseFormats {
     private static final String TYPES = "one of 'text', 'json_object', 'json_schema'";
@@ -43,6 +44,14 @@ final class ResponseFormats {
         };
     }
 
+    /**
+     * Whether reading this body may compile a schema: then the handler reads it on a prompt worker,
+     * not on the event loop (a schema is bounded only by the body's size).
+     */
+    static boolean compiles(io.vertx.core.json.JsonObject body) {
+        return body.getValue("response_format") instanceof JsonObject format && "json_schema".equals(format.getValue("type"));
+    }
+
     private static Grammar schema(Object v) {
         if (!(v instanceof JsonObject spec)) {
             throw invalid("'response_format.json_schema' must be an object with a 'schema'", "response_format.json_schema");
@@ -57,7 +66,7 @@ final class ResponseFormats {
             throw invalid("'response_format.json_schema.strict' must be a boolean", "response_format.json_schema.strict");
         }
         try {
-            return JsonSchemaCompiler.compile(Json.encode(schema));
+            return GrammarCache.compile(Json.encode(schema));
         } catch (UnsupportedSchemaException e) {
             throw invalid(e.getMessage(), "response_format.json_schema.schema");
         }

@@ -2,6 +2,8 @@ package dev.quill.server.openai;
 
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
+import dev.quill.model.sampling.SamplingParams;
+import dev.quill.model.sampling.TokenScores;
 import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ChatRequest;
 import dev.quill.server.chat.ChatService;
@@ -14,6 +16,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 
+import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -39,7 +43,7 @@ abstract class ResponseSink implements ChatSink {
 
     protected final HttpServerResponse response;
     private final ServerMetrics metrics;
-    private final ChatSink guarded = new Guarded();
+    private final ChatSink guarded = new Guarded(this);
     private ActiveChat active;
     private volatile boolean clientGone; // also read by a prompt worker (clientGone())
     private volatile boolean aborted;
@@ -57,6 +61,19 @@ abstract class ResponseSink implements ChatSink {
      */
     final void start(ChatService chat, ChatRequest req, Function<Throwable, ApiError> errors) {
         chat.start(req, guarded)
+                .onSuccess(this::attach)
+                .onFailure(e -> guarded.onError(errors.apply(e)));
+    }
+
+    /**
+     * Starts n answers to one prompt ({@link ChatService#startChoices}), each heard through its
+     * own sink in {@code choices}, guarded as {@link #start} guards this one.
+     */
+    final void startChoices(ChatService chat, ChatRequest req, List<ChatSink> choices,
+                            BiFunction<Integer, SamplingParams, SamplingParams> choiceParams,
+                            Function<Throwable, ApiError> errors) {
+        List<ChatSink> each = choices.stream().map(c -> (ChatSink) new Guarded(c)).toList();
+        chat.startChoices(req, each, choiceParams)
                 .onSuccess(this::attach)
                 .onFailure(e -> guarded.onError(errors.apply(e)));
     }
@@ -145,26 +162,42 @@ abstract class ResponseSink implements ChatSink {
         return finished;
     }
 
-    /** This sink as the chat service hears it: every call, and anything it throws, on this side of {@link #abort}. */
+    /** A sink as the chat service hears it: every call, and anything it throws, on this side of {@link #abort}. */
     private final class Guarded implements ChatSink {
+        private final ChatSink target;
+
+        Guarded(ChatSink target) {
+            this.target = target;
+        }
+
         @Override
         public void onStart(String conversationId, int promptTokens, int omittedMessages) {
-            run(() -> ResponseSink.this.onStart(conversationId, promptTokens, omittedMessages));
+            run(() -> target.onStart(conversationId, promptTokens, omittedMessages));
         }
 
         @Override
         public void onText(String text) {
-            run(() -> ResponseSink.this.onText(text));
+            run(() -> target.onText(text));
+        }
+
+        @Override
+        public void onText(String text, List<TokenScores> scores) {
+            run(() -> target.onText(text, scores));
+        }
+
+        @Override
+        public void onPromptScores(int[] promptIds, List<TokenScores> scores) {
+            run(() -> target.onPromptScores(promptIds, scores));
         }
 
         @Override
         public void onDone(FinishReason reason, Usage usage) {
-            run(() -> ResponseSink.this.onDone(reason, usage));
+            run(() -> target.onDone(reason, usage));
         }
 
         @Override
         public void onError(ApiError error) {
-            run(() -> ResponseSink.this.onError(error));
+            run(() -> target.onError(error));
         }
 
         @Override

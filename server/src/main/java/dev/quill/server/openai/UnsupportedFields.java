@@ -23,10 +23,6 @@ final class UnsupportedFields {
 
     /** {@code POST /v1/chat/completions}. */
     static void checkChat(JsonFields f) {
-        if (Boolean.TRUE.equals(f.bool("logprobs"))) {
-            throw notYet("logprobs", "logprobs are not supported yet; send logprobs: false or leave it out");
-        }
-        topLogprobs(f);
         if (nonEmptyArray(f, "tools")) {
             throw notYet("tools", "tool calling is not supported yet: tools would not reach the model");
         }
@@ -52,13 +48,6 @@ final class UnsupportedFields {
 
     /** {@code POST /v1/completions}. */
     static void checkCompletion(JsonFields f) {
-        Long logprobs = f.integer("logprobs", 0, 5);
-        if (logprobs != null && logprobs > 0) {
-            throw notYet("logprobs", "logprobs are not supported yet; leave logprobs out");
-        }
-        if (Boolean.TRUE.equals(f.bool("echo"))) {
-            throw notYet("echo", "echo is not supported yet; send echo: false or leave it out");
-        }
         Long bestOf = f.integer("best_of", 1, 20);
         if (bestOf != null && bestOf > 1) {
             throw notYet("best_of", "only best_of=1 is supported, got " + bestOf);
@@ -66,13 +55,6 @@ final class UnsupportedFields {
         String suffix = f.string("suffix");
         if (suffix != null && !suffix.isEmpty()) {
             throw notYet("suffix", "suffix (fill in the middle) is not supported");
-        }
-    }
-
-    private static void topLogprobs(JsonFields f) {
-        Long top = f.integer("top_logprobs", 0, 20);
-        if (top != null && top > 0) {
-            throw notYet("top_logprobs", "top_logprobs are not supported yet; leave top_logprobs out");
         }
     }
 

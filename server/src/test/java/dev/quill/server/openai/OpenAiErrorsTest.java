@@ -112,7 +112,7 @@ class OpenAiErrorsTest {
                         400, "invalid_request", "max_completion_tokens"),
                 bad("max_completion_tokens a string", CHAT, chat(r -> r.put("max_completion_tokens", "8")),
                         400, "invalid_request", "max_completion_tokens"),
-                bad("n 2", CHAT, chat(r -> r.put("n", 2)), 400, "invalid_request", "n"),
+                bad("n 9", CHAT, chat(r -> r.put("n", 9)), 400, "invalid_request", "n"),
                 bad("ignore_eos a string", CHAT, chat(r -> r.put("ignore_eos", "true")), 400, "invalid_request", "ignore_eos"),
                 bad("conversation_id a number", CHAT, chat(r -> r.put("conversation_id", 7)),
                         400, "invalid_request", "conversation_id"),
@@ -132,7 +132,7 @@ class OpenAiErrorsTest {
                         400, "context_length_exceeded", "prompt"),
                 bad("completion max_tokens beyond the context", COMPLETIONS, completion(r -> r.put("max_tokens", 1000)),
                         400, "context_length_exceeded", "prompt"),
-                bad("completion n 3", COMPLETIONS, completion(r -> r.put("n", 3)), 400, "invalid_request", "n"),
+                bad("completion n 0", COMPLETIONS, completion(r -> r.put("n", 0)), 400, "invalid_request", "n"),
                 bad("completion model not served", COMPLETIONS, completion(r -> r.put("model", "davinci-002")),
                         404, "model_not_found", "model"));
     }
