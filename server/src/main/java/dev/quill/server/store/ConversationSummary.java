@@ -12,6 +12,9 @@ public record ConversationSummary(String id, String title, long updatedMillis) {
     /** Longest title, in characters (code points), before it is cut with an ellipsis. */
     public static final int MAX_TITLE_LENGTH = 60;
 
+    /** Longest title a client may give a conversation (rename), in characters; a longer one is refused, not cut. */
+    public static final int MAX_RENAMED_TITLE_LENGTH = 100;
+
     /** A title from a message: whitespace runs collapsed to one space, cut to {@value #MAX_TITLE_LENGTH} characters. */
     public static String titleOf(String message) {
         String oneLine = message.strip().replaceAll("\\s+", " ");
