@@ -142,7 +142,8 @@ public final class ChatService {
             return;
         }
         int sent = req.messages() == null ? 0 : req.messages().size();
-        String parent = sent == 0 ? plan.parent() : req.turn().messageId(sent - 1); // a regeneration answers the message it follows
+        String parent = plan.answerAfter() != null ? plan.answerAfter()
+                : sent == 0 ? plan.parent() : req.turn().messageId(sent - 1); // a regeneration answers the message it follows
         StoredMessage answer = new StoredMessage(req.turn().answerId(plan.attempt()), "assistant", sink.text(),
                 reason.wireName(), System.currentTimeMillis(), parent, timings(usage));
         store.append(req.conversationId(), req.turn().owner(), List.of(answer), false)

@@ -26,15 +26,18 @@ import java.util.Set;
  * @param attempt the number of the answer to store (2 or more after answers that were cut off)
  * @param parent the message the turn's first message follows ({@link ConversationTree#ROOT} for a
  *     conversation's first): the active leaf, or for a new version the parent of the one it replaces
+ * @param answerAfter the answer cut off before, which a retried turn's new answer follows (so the
+ *     history reads as before branches: the cut-off answer, then the new one); null otherwise
  */
-record TurnPlan(List<StoredMessage> history, boolean storeMessages, StoredMessage answer, int attempt, String parent) {
+record TurnPlan(List<StoredMessage> history, boolean storeMessages, StoredMessage answer, int attempt, String parent,
+                String answerAfter) {
 
     /** Roles a conversation with messages may be given: the user speaks, tools report. */
     private static final Set<String> LATER_ROLES = Set.of("user", "tool");
 
     /** A conversation the store does not hold yet: the turn that makes it. */
     static TurnPlan fresh() {
-        return new TurnPlan(List.of(), true, null, 1, ConversationTree.ROOT);
+        return new TurnPlan(List.of(), true, null, 1, ConversationTree.ROOT, null);
     }
 
     /**
@@ -64,7 +67,7 @@ record TurnPlan(List<StoredMessage> history, boolean storeMessages, StoredMessag
                 throw new ApiException(ApiError.invalid("a message may have at most " + ConversationTree.MAX_VERSIONS
                         + " versions (edits or regenerated answers); continue from one of them", "message"));
             }
-            return new TurnPlan(tree.pathTo(parent), true, null, 1, parent);
+            return new TurnPlan(tree.pathTo(parent), true, null, 1, parent, null);
         }
         if (!sameMessages(sent, req.messages())) {
             throw new ApiException(ApiError.turnConflict("turn " + req.turn().id()
@@ -72,7 +75,8 @@ record TurnPlan(List<StoredMessage> history, boolean storeMessages, StoredMessag
         }
         StoredMessage done = answers.stream().filter(a -> !a.finishReason().equals("cancelled")).findFirst().orElse(null);
         String parent = tree.parentOf(all.get(first).id());
-        return new TurnPlan(tree.pathTo(parent), false, done, answers.size() + 1, parent);
+        String cutOff = answers.isEmpty() ? null : answers.get(answers.size() - 1).id();
+        return new TurnPlan(tree.pathTo(parent), false, done, answers.size() + 1, parent, cutOff);
     }
 
     /**
