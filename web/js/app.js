@@ -6,8 +6,11 @@ import { clientId, loadSettings, saveSettings, params, EMPTY_SETTINGS } from './
 import { describeError } from './errors.js';
 import { loadModelDefaults, placeholders } from './defaults.js';
 import {
-  messageElement, setContent, setStreaming, setFinished, setFailed, renderConversationList,
+  messageElement, setContent, setStreaming, setFinished, setFailed,
 } from './view.js';
+import { messageTools, markLastAnswer } from './branches.js';
+import { renderSidebar, searchBox } from './sidebar.js';
+import { conversationOperations } from './conversation-ops.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -17,6 +20,8 @@ const ui = {
   messages: $('messages'), form: $('composer'), input: $('input'), send: $('send'), stop: $('stop'),
   settingsToggle: $('settings-toggle'), settings: $('settings'), settingsForm: $('settings-form'),
   system: $('system'), systemNote: $('system-note'),
+  search: $('search'), exportMd: $('export-md'), exportJson: $('export-json'),
+  editing: $('editing'), editCancel: $('edit-cancel'),
 };
 
 const client = clientId();
@@ -30,8 +35,18 @@ const state = {
   first: 0, // index in the conversation of the oldest message shown (history comes in pages)
   conversations: [], // the server's list, newest first
   chats: new Map(), // chat id -> {id, view, conversation, content, article, text, started}
+  title: null, // the open conversation's title, as its history names it (for one opened by link)
+  editing: null, // the user message being edited: {id, article}; the next send makes a new version of it
+  search: '', // the sidebar's query; its hits are shown while it is not empty
+  hits: null,
 };
 let chatCounter = 0;
+const nextId = () => `c${Date.now().toString(36)}-${++chatCounter}`;
+const ops = conversationOperations({
+  state, socket, ui, client, nextId, liveChat, streamAnswer, showBanner, openConversation, renderList,
+  requestHistory, updateComposer, scrollToEnd, resizeInput,
+});
+const { regenerate, startEdit, endEdit, switchTo, removeFrom } = ops;
 
 // ---- opening conversations ----
 
@@ -49,6 +64,8 @@ function openConversation(id, { push = true } = {}) {
   state.view++;
   state.started = false;
   state.first = 0;
+  state.title = null;
+  endEdit();
   // a new chat keeps the sampling settings of the one before it, but starts without a system prompt
   state.settings = id ? loadSettings(id) : { ...previous, system: '' };
   ui.messages.replaceChildren();
@@ -64,7 +81,8 @@ function openConversation(id, { push = true } = {}) {
 }
 
 function requestHistory() {
-  if (state.conversation) socket.send({ type: 'history', conversation: state.conversation });
+  // with the client id, so that a conversation opened by link joins this browser's list
+  if (state.conversation) socket.send({ type: 'history', conversation: state.conversation, client });
 }
 
 /** Asks for the page before the oldest message shown (the server sends history in pages). */
@@ -78,7 +96,8 @@ function historyElements(messages) {
   const elements = [];
   for (const m of messages) {
     const article = messageElement(m.role, m.content);
-    if (m.role === 'assistant') setFinished(article, m.finish_reason, null, null);
+    if (m.role === 'assistant') setFinished(article, m.finish_reason, m.timings ?? null, m.usage ?? null);
+    messageTools(article, m, { onSwitch: switchTo, onEdit: startEdit });
     if (m.role === 'system') showFixedSystemPrompt(m.content);
     elements.push(article);
     if (m.truncated) {
@@ -117,6 +136,13 @@ function showHistory(frame) {
     return;
   }
   ui.messages.replaceChildren(...historyElements(frame.messages));
+  markLastAnswer(ui.messages, regenerate);
+  state.title = frame.title ?? null;
+  if (state.title && !state.conversations.some((c) => c.id === frame.conversation)) {
+    // opened by link: the server has put it in this browser's list too
+    state.conversations = [{ id: frame.conversation, title: state.title, updated: Date.now() }, ...state.conversations];
+  }
+  renderList();
   state.first = first;
   olderButton(frame.more);
   state.started = frame.messages.length > 0;
@@ -161,8 +187,10 @@ function note(text) {
 function send() {
   const content = ui.input.value;
   if (!content.trim() || liveChat()) return;
-  const id = `c${Date.now().toString(36)}-${++chatCounter}`;
-  const frame = { type: 'chat', id, client, content, params: params(state.settings) };
+  const id = nextId();
+  const editing = state.conversation ? state.editing : null;
+  const frame = { type: editing ? 'edit' : 'chat', id, client, content, params: params(state.settings) };
+  if (editing) frame.message = editing.id;
   const system = state.settings.system.trim();
   if (state.conversation) {
     frame.conversation = state.conversation;
@@ -173,20 +201,29 @@ function send() {
     return;
   }
   ui.messages.querySelectorAll('.note').forEach((n) => n.remove());
+  if (editing) {
+    removeFrom(editing.article); // the edited message and what followed it: a new branch starts there
+    endEdit();
+  }
   if (frame.system) ui.messages.append(messageElement('system', system));
   ui.messages.append(messageElement('user', content));
-  const article = messageElement('assistant');
-  setStreaming(article);
-  ui.messages.append(article);
-  state.chats.set(id, {
-    id, view: state.view, conversation: state.conversation, settings: state.settings, content, article, text: '', started: false,
-  });
+  streamAnswer(id, content);
   state.started = true;
   ui.input.value = '';
   resizeInput();
   showSettings();
   updateComposer();
   scrollToEnd(true);
+}
+
+/** A new answer being written at the end of the open conversation, for chat `id`. */
+function streamAnswer(id, content) {
+  const article = messageElement('assistant');
+  setStreaming(article);
+  ui.messages.append(article);
+  state.chats.set(id, {
+    id, view: state.view, conversation: state.conversation, settings: state.settings, content, article, text: '', started: false,
+  });
 }
 
 /** The chat being written in the open view, if any: one answer at a time per conversation. */
@@ -250,6 +287,7 @@ function onDone(frame) {
   if (!chat) return;
   setFinished(chat.article, frame.finish_reason, frame.timings, frame.usage);
   scrollToEnd(false);
+  if (chat.conversation && chat.conversation === state.conversation) requestHistory(); // the stored ids and versions
   socket.send({ type: 'conversations', client }); // the server's order and titles
 }
 
@@ -323,6 +361,7 @@ socket.addEventListener('message', (e) => {
       state.conversations = frame.items;
       renderList();
       break;
+    case 'deleted': case 'renamed': case 'search': case 'switched': case 'export': ops.onOperation(frame); break;
     default: break; // a newer server's message this page does not know
   }
 });
@@ -341,10 +380,14 @@ function showBanner(text) {
 // ---- the rest of the page ----
 
 function renderList() {
-  renderConversationList(ui.list, state.conversations, state.conversation, (id) => openConversation(id));
-  ui.listEmpty.hidden = state.conversations.length > 0;
+  renderSidebar(ui.list, state.conversations, state.conversation, {
+    onOpen: (id) => openConversation(id), onRename: ops.renameConversation, onDelete: ops.deleteConversation,
+  }, state.hits);
+  ui.listEmpty.hidden = (state.hits ?? state.conversations).length > 0;
+  ui.listEmpty.textContent = state.hits ? 'Nothing found.' : 'No conversations yet.';
   const current = state.conversations.find((c) => c.id === state.conversation);
-  ui.title.textContent = state.conversation ? (current?.title ?? 'Conversation') : 'New chat';
+  ui.title.textContent = state.conversation ? (current?.title ?? state.title ?? 'Conversation') : 'New chat';
+  ui.exportMd.disabled = ui.exportJson.disabled = !state.conversation;
 }
 
 function updateComposer() {
@@ -386,7 +429,26 @@ ui.input.addEventListener('keydown', (e) => {
     send();
   } else if (e.key === 'Escape' && liveChat()) {
     stop();
+  } else if (e.key === 'Escape' && state.editing) {
+    endEdit();
+    ui.input.value = '';
+    resizeInput();
+  } else if (e.key === 'ArrowUp' && !ui.input.value && !liveChat()) {
+    const users = ui.messages.querySelectorAll('article.message.user[data-id]');
+    const last = users[users.length - 1];
+    if (last) {
+      e.preventDefault();
+      last.querySelector('button.edit')?.click(); // the last message of the user's, to edit
+    }
   }
+});
+searchBox(ui.search, ops.search);
+ui.exportMd.addEventListener('click', () => ops.exportConversation('md'));
+ui.exportJson.addEventListener('click', () => ops.exportConversation('json'));
+ui.editCancel.addEventListener('click', () => {
+  endEdit();
+  ui.input.value = '';
+  resizeInput();
 });
 ui.input.addEventListener('input', resizeInput);
 ui.stop.addEventListener('click', stop);
