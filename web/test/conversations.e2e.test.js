@@ -120,7 +120,7 @@ describe('conversation operations on the chat page', { skip: BASE ? false : 'QUI
   });
 
   it('keeps a stopped answer\'s timings across a reload', async () => {
-    await settings(page, { max_tokens: '400' });
+    await settings(page, { max_tokens: '200' });
     await page.fill('#input', 'Tell me a long story');
     await page.press('#input', 'Enter');
     await page.waitForFunction(() => {

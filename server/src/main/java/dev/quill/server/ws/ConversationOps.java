@@ -171,9 +171,8 @@ final class ConversationOps {
 
     /** A renamed title: one line, 1 to {@value ConversationSummary#MAX_RENAMED_TITLE_LENGTH} characters; longer is refused, not cut. */
     private static String title(JsonObject msg) {
-        String title = msg.getValue("title") instanceof String t ? t.strip().replaceAll("\\s+", " ") : "";
-        int length = title.codePointCount(0, title.length());
-        if (length == 0 || length > ConversationSummary.MAX_RENAMED_TITLE_LENGTH) {
+        String title = ConversationSummary.renamed(msg.getValue("title") instanceof String t ? t : null);
+        if (title == null) {
             throw new ApiException(ApiError.invalid("title must be 1 to " + ConversationSummary.MAX_RENAMED_TITLE_LENGTH
                     + " characters on one line", "title"));
         }
