@@ -116,6 +116,13 @@ public interface ConversationStore extends AutoCloseable {
      */
     Future<Void> remember(String clientId, String conversationId, String title);
 
+    /**
+     * Puts a conversation in a client's list, as {@link #remember} does, unless the list names it
+     * already: then its place and title stay. For a conversation opened (by link) rather than
+     * chatted in.
+     */
+    Future<Void> rememberIfAbsent(String clientId, String conversationId, String title);
+
     /** A client's conversations, most recently updated first, at most {@link #CONVERSATIONS_PER_CLIENT}. */
     Future<List<ConversationSummary>> conversations(String clientId);
 

@@ -160,10 +160,21 @@ public final class MemoryConversationStore implements ConversationStore {
 
     @Override
     public Future<Void> remember(String clientId, String conversationId, String title) {
+        return remember(clientId, conversationId, title, false);
+    }
+
+    @Override
+    public Future<Void> rememberIfAbsent(String clientId, String conversationId, String title) {
+        return remember(clientId, conversationId, title, true);
+    }
+
+    private Future<Void> remember(String clientId, String conversationId, String title, boolean ifAbsent) {
         long now = clock.millis();
         clients.compute(clientId, (id, list) -> {
             ClientList l = list == null ? new ClientList() : list;
-            l.remember(conversationId, title, now, now - idleExpiry.toMillis());
+            if (!ifAbsent || !l.names(conversationId)) {
+                l.remember(conversationId, title, now, now - idleExpiry.toMillis());
+            }
             return l;
         });
         sweepIfDue(now);
@@ -232,6 +243,10 @@ public final class MemoryConversationStore implements ConversationStore {
                 byId.values().stream().min(Comparator.comparingLong(ConversationSummary::updatedMillis))
                         .ifPresent(oldest -> byId.remove(oldest.id()));
             }
+        }
+
+        synchronized boolean names(String conversationId) {
+            return byId.containsKey(conversationId);
         }
 
         /** Drops one entry; true when none is left. */

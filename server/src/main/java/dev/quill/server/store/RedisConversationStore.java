@@ -212,9 +212,19 @@ public final class RedisConversationStore implements ConversationStore {
 
     @Override
     public Future<Void> remember(String clientId, String conversationId, String title) {
+        return remember(clientId, conversationId, title, false);
+    }
+
+    @Override
+    public Future<Void> rememberIfAbsent(String clientId, String conversationId, String title) {
+        return remember(clientId, conversationId, title, true);
+    }
+
+    private Future<Void> remember(String clientId, String conversationId, String title, boolean ifAbsent) {
         String[] keys = {clientKey(clientId), titlesKey(clientId)};
         return run(redis -> redis.<Long>eval(RedisScripts.REMEMBER_SCRIPT, ScriptOutputType.INTEGER, keys, conversationId, title,
-                        Long.toString(config.idleExpiry().toMillis()), Integer.toString(CONVERSATIONS_PER_CLIENT))
+                        Long.toString(config.idleExpiry().toMillis()), Integer.toString(CONVERSATIONS_PER_CLIENT),
+                        ifAbsent ? "1" : "0")
                 .thenApply(dropped -> null));
     }
 

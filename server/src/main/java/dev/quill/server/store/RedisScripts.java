@@ -104,12 +104,14 @@ final class RedisScripts {
 
     /**
      * KEYS[1] the client's sorted set, KEYS[2] its title hash; ARGV[1] conversation id, ARGV[2]
-     * title, ARGV[3] idle expiry in ms, ARGV[4] most entries kept. The score is Redis's time, or
+     * title, ARGV[3] idle expiry in ms, ARGV[4] most entries kept, ARGV[5] "1" to change nothing
+     * when the list names the conversation already. The score is Redis's time, or
      * one more than the newest score when that is not older (two remembers in one millisecond
      * still order). Entries older than the idle expiry, and the oldest beyond the bound, go.
      * Redis 5+ replicates a script's effects, so reading TIME here is allowed.
      */
     static final String REMEMBER_SCRIPT = """
+            if ARGV[5] == '1' and redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local top = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')

@@ -242,7 +242,7 @@ public final class ChatSocket implements LiveStreams.Interruptible {
                         .put("messages", page.messages()).put("title", title));
                 if (client != null && title != null) {
                     // opened by link in another browser: its sidebar lists it from now on
-                    store.remember(ConversationStore.clientListId(owner, client), conversation, title);
+                    store.rememberIfAbsent(ConversationStore.clientListId(owner, client), conversation, title);
                 }
             } finally {
                 writer.release(); // after the reply, so replies keep the order of the requests

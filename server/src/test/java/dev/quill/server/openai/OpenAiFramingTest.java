@@ -324,6 +324,11 @@ class OpenAiFramingTest {
         }
 
         @Override
+        public Future<Void> rememberIfAbsent(String clientId, String conversationId, String title) {
+            return inner.rememberIfAbsent(clientId, conversationId, title);
+        }
+
+        @Override
         public Future<Void> delete(String conversationId, String owner) {
             return inner.delete(conversationId, owner);
         }

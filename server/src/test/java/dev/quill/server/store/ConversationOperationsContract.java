@@ -134,7 +134,17 @@ interface ConversationOperationsContract {
                     assertThat(list).extracting(ConversationSummary::id).as("its place kept").containsExactly(other, conv);
                     assertThat(list).extracting(ConversationSummary::title).containsExactly("the other one", "Greetings");
                 })))
-                .compose(list -> store.forget(client, other))
+                .compose(list -> store.rememberIfAbsent(client, conv, "opened by link"))
+                .compose(v -> store.rememberIfAbsent(client, "conv-new", "opened by link"))
+                .compose(v -> store.conversations(client))
+                .onComplete(ctx.succeeding(list -> ctx.verify(() -> {
+                    assertThat(list).extracting(ConversationSummary::id).as("an entry stays in its place")
+                            .containsExactly("conv-new", other, conv);
+                    assertThat(list).extracting(ConversationSummary::title).containsExactly("opened by link", "the other one",
+                            "Greetings");
+                })))
+                .compose(list -> store.forget(client, "conv-new"))
+                .compose(v -> store.forget(client, other))
                 .compose(v -> store.conversations(client))
                 .onComplete(ctx.succeeding(list -> ctx.verify(() -> {
                     assertThat(list).extracting(ConversationSummary::id).containsExactly(conv);
