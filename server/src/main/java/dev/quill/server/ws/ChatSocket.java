@@ -37,7 +37,9 @@ import java.util.regex.Pattern;
 /**
  * One browser connection speaking the typed JSON protocol of DESIGN.md. Client: {@code chat},
  * {@code cancel}, {@code history}, {@code conversations}. Server: {@code start}, {@code delta},
- * {@code done}, {@code error}, {@code history}, {@code conversations}. Several conversations may
+ * {@code done}, {@code error}, {@code history}, {@code conversations}; {@code edit} and
+ * {@code regenerate} stream as chats, and the other conversation operations ({@code delete},
+ * {@code rename}, {@code switch}, {@code search}, {@code export}) are {@link ConversationOps}'s. Several conversations may
  * stream at once, up to a limit. A chat that names its {@code client} (the page's id, kept in its
  * local storage) is remembered in that client's conversation list.
  *
