@@ -6,10 +6,13 @@ import { clientId, loadSettings, saveSettings, params, EMPTY_SETTINGS } from './
 import { describeError } from './errors.js';
 import { loadModel, placeholders, modelSummary, samplingSummary } from './defaults.js';
 import {
-  messageElement, setContent, setStreaming, setFinished, setFailed, setProgress, renderConversationList,
+  messageElement, setContent, setStreaming, setFinished, setFailed, setProgress,
 } from './view.js';
 import { laterStage, progressWords } from './progress.js';
 import { bindKeys } from './keys.js';
+import { messageTools, markLastAnswer } from './branches.js';
+import { renderSidebar, searchBox } from './sidebar.js';
+import { conversationOperations } from './conversation-ops.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -19,6 +22,8 @@ const ui = {
   messages: $('messages'), form: $('composer'), input: $('input'), send: $('send'), stop: $('stop'),
   settingsToggle: $('settings-toggle'), settings: $('settings'), settingsForm: $('settings-form'),
   system: $('system'), systemNote: $('system-note'), modelInfo: $('model-info'), samplingInfo: $('sampling-info'),
+  search: $('search'), exportMd: $('export-md'), exportJson: $('export-json'),
+  editing: $('editing'), editCancel: $('edit-cancel'),
 };
 
 const client = clientId();
@@ -33,8 +38,18 @@ const state = {
   conversations: [], // the server's list, newest first
   chats: new Map(), // chat id -> {id, view, conversation, content, article, text, started, stage}
   model: null, // {id, contextLength, defaults} from GET /v1/models, once it has come
+  title: null, // the open conversation's title, as its history names it (for one opened by link)
+  editing: null, // the user message being edited: {id, article}; the next send makes a new version of it
+  search: '', // the sidebar's query; its hits are shown while it is not empty
+  hits: null,
 };
 let chatCounter = 0;
+const nextId = () => `c${Date.now().toString(36)}-${++chatCounter}`;
+const ops = conversationOperations({
+  state, socket, ui, client, nextId, liveChat, streamAnswer, showBanner, openConversation, renderList,
+  requestHistory, updateComposer, scrollToEnd, resizeInput,
+});
+const { regenerate, startEdit, endEdit, switchTo, removeFrom } = ops;
 
 // ---- opening conversations ----
 
@@ -52,6 +67,8 @@ function openConversation(id, { push = true } = {}) {
   state.view++;
   state.started = false;
   state.first = 0;
+  state.title = null;
+  endEdit();
   // a new chat keeps the sampling settings of the one before it, but starts without a system prompt
   state.settings = id ? loadSettings(id) : { ...previous, system: '' };
   ui.messages.replaceChildren();
@@ -67,7 +84,8 @@ function openConversation(id, { push = true } = {}) {
 }
 
 function requestHistory() {
-  if (state.conversation) socket.send({ type: 'history', conversation: state.conversation });
+  // with the client id, so that a conversation opened by link joins this browser's list
+  if (state.conversation) socket.send({ type: 'history', conversation: state.conversation, client });
 }
 
 /** Asks for the page before the oldest message shown (the server sends history in pages). */
@@ -81,7 +99,8 @@ function historyElements(messages) {
   const elements = [];
   for (const m of messages) {
     const article = messageElement(m.role, m.content);
-    if (m.role === 'assistant') setFinished(article, m.finish_reason, null, null);
+    if (m.role === 'assistant') setFinished(article, m.finish_reason, m.timings ?? null, m.usage ?? null);
+    messageTools(article, m, { onSwitch: switchTo, onEdit: startEdit });
     if (m.role === 'system') showFixedSystemPrompt(m.content);
     elements.push(article);
     if (m.truncated) {
@@ -120,6 +139,13 @@ function showHistory(frame) {
     return;
   }
   ui.messages.replaceChildren(...historyElements(frame.messages));
+  markLastAnswer(ui.messages, regenerate);
+  state.title = frame.title ?? null;
+  if (state.title && !state.conversations.some((c) => c.id === frame.conversation)) {
+    // opened by link: the server has put it in this browser's list too
+    state.conversations = [{ id: frame.conversation, title: state.title, updated: Date.now() }, ...state.conversations];
+  }
+  renderList();
   state.first = first;
   olderButton(frame.more);
   state.started = frame.messages.length > 0;
@@ -164,8 +190,10 @@ function note(text) {
 function send() {
   const content = ui.input.value;
   if (!content.trim() || liveChat()) return;
-  const id = `c${Date.now().toString(36)}-${++chatCounter}`;
-  const frame = { type: 'chat', id, client, content, params: params(state.settings) };
+  const id = nextId();
+  const editing = state.conversation ? state.editing : null;
+  const frame = { type: editing ? 'edit' : 'chat', id, client, content, params: params(state.settings) };
+  if (editing) frame.message = editing.id;
   const system = state.settings.system.trim();
   if (state.conversation) {
     frame.conversation = state.conversation;
@@ -176,8 +204,23 @@ function send() {
     return;
   }
   ui.messages.querySelectorAll('.note').forEach((n) => n.remove());
+  if (editing) {
+    removeFrom(editing.article); // the edited message and what followed it: a new branch starts there
+    endEdit();
+  }
   if (frame.system) ui.messages.append(messageElement('system', system));
   ui.messages.append(messageElement('user', content));
+  streamAnswer(id, content);
+  state.started = true;
+  ui.input.value = '';
+  resizeInput();
+  showSettings();
+  updateComposer();
+  scrollToEnd(true);
+}
+
+/** A new answer being written at the end of the open conversation, for chat `id`. */
+function streamAnswer(id, content) {
   const article = messageElement('assistant');
   setStreaming(article);
   ui.messages.append(article);
@@ -186,12 +229,6 @@ function send() {
   };
   state.chats.set(id, chat);
   showProgress(chat, 'sent');
-  state.started = true;
-  ui.input.value = '';
-  resizeInput();
-  showSettings();
-  updateComposer();
-  scrollToEnd(true);
 }
 
 /** The chat being written in the open view, if any: one answer at a time per conversation. */
@@ -271,6 +308,7 @@ function onDone(frame) {
   if (!chat) return;
   setFinished(chat.article, frame.finish_reason, frame.timings, frame.usage);
   scrollToEnd(false);
+  if (chat.conversation && chat.conversation === state.conversation) requestHistory(); // the stored ids and versions
   socket.send({ type: 'conversations', client }); // the server's order and titles
 }
 
@@ -357,6 +395,7 @@ socket.addEventListener('message', (e) => {
       state.conversations = frame.items;
       renderList();
       break;
+    case 'deleted': case 'renamed': case 'search': case 'switched': case 'export': ops.onOperation(frame); break;
     default: break; // a newer server's message this page does not know
   }
 });
@@ -375,10 +414,14 @@ function showBanner(text) {
 // ---- the rest of the page ----
 
 function renderList() {
-  renderConversationList(ui.list, state.conversations, state.conversation, (id) => openConversation(id));
-  ui.listEmpty.hidden = state.conversations.length > 0;
+  renderSidebar(ui.list, state.conversations, state.conversation, {
+    onOpen: (id) => openConversation(id), onRename: ops.renameConversation, onDelete: ops.deleteConversation,
+  }, state.hits);
+  ui.listEmpty.hidden = (state.hits ?? state.conversations).length > 0;
+  ui.listEmpty.textContent = state.hits ? 'Nothing found.' : 'No conversations yet.';
   const current = state.conversations.find((c) => c.id === state.conversation);
-  ui.title.textContent = state.conversation ? (current?.title ?? 'Conversation') : 'New chat';
+  ui.title.textContent = state.conversation ? (current?.title ?? state.title ?? 'Conversation') : 'New chat';
+  ui.exportMd.disabled = ui.exportJson.disabled = !state.conversation;
 }
 
 function updateComposer() {
@@ -416,6 +459,30 @@ ui.form.addEventListener('submit', (e) => {
   send();
 });
 bindKeys(document, ui.input, { send, stop, live: () => !!liveChat() });
+document.addEventListener('quill:edit-last', (e) => {
+  if (liveChat()) return;
+  const users = ui.messages.querySelectorAll('article.message.user[data-id]');
+  const last = users[users.length - 1]?.querySelector('button.edit');
+  if (last) {
+    e.preventDefault();
+    last.click(); // the last message of the user's, to edit
+  }
+});
+ui.input.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && !liveChat() && state.editing) {
+    endEdit();
+    ui.input.value = '';
+    resizeInput();
+  }
+});
+searchBox(ui.search, ops.search);
+ui.exportMd.addEventListener('click', () => ops.exportConversation('md'));
+ui.exportJson.addEventListener('click', () => ops.exportConversation('json'));
+ui.editCancel.addEventListener('click', () => {
+  endEdit();
+  ui.input.value = '';
+  resizeInput();
+});
 ui.input.addEventListener('input', resizeInput);
 ui.stop.addEventListener('click', stop);
 ui.newChat.addEventListener('click', () => {

@@ -155,12 +155,14 @@ describe('the chat page', { skip: BASE ? false : 'QUILL_URL is not set: ChatPage
     try {
       const page2 = await openPage(other, url);
       await page2.waitForFunction(() => document.querySelectorAll('#messages article.message').length === 4);
-      assert.deepEqual(await listTitles(page2), [], 'a fresh browser has no list of its own yet');
+      // opened by link, the conversation joins this browser's list, under its title
+      await page2.waitForFunction(() => document.querySelectorAll('#conversation-list .conversation').length === 1);
+      assert.deepEqual(await listTitles(page2), ['Hello there']);
       await settings(page2, { max_tokens: '6' });
       await send(page2, 'Still there?');
       assert.equal((await settled(page2)).state, 'done');
       await page2.waitForFunction(() => document.querySelectorAll('#conversation-list .conversation').length === 1);
-      assert.deepEqual(await listTitles(page2), ['Still there?']);
+      assert.deepEqual(await listTitles(page2), ['Hello there'], 'a conversation keeps its title');
       assert.deepEqual(page2.problems, []);
     } finally {
       await other.close();

@@ -58,8 +58,14 @@ public record ChatRequest(String id, String conversationId, List<ChatMessage> me
      * @param id the turn id: the client's (a WebSocket {@code turn}, an HTTP {@code Idempotency-Key}) or one made up
      * @param named whether the client named it, so that a retry of it is recognised
      * @param newConversation whether the conversation id was issued for this turn (the store then makes it)
+     * @param replaces the message this turn makes a new version of (an edited user message, a
+     *     regenerated answer; see {@code store.ConversationTree}), or null to continue the active branch
      */
-    public record Turn(String owner, String id, boolean named, boolean newConversation) {
+    public record Turn(String owner, String id, boolean named, boolean newConversation, String replaces) {
+
+        public Turn(String owner, String id, boolean named, boolean newConversation) {
+            this(owner, id, named, newConversation, null);
+        }
 
         /** Longest turn id a client may give. */
         public static final int MAX_ID_LENGTH = 128;
@@ -83,7 +89,12 @@ public record ChatRequest(String id, String conversationId, List<ChatMessage> me
 
         /** The same turn in a conversation whose id was issued for it. */
         public Turn inNewConversation() {
-            return new Turn(owner, id, named, true);
+            return new Turn(owner, id, named, true, replaces);
+        }
+
+        /** The same turn as a new version of a stored message: a sibling of it, not its continuation. */
+        public Turn replacing(String messageId) {
+            return new Turn(owner, id, named, newConversation, messageId);
         }
 
         /** The id of the turn's {@code index}th message from the client. */

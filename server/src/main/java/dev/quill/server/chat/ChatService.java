@@ -129,9 +129,11 @@ public final class ChatService {
         }
         long now = System.currentTimeMillis();
         List<StoredMessage> stored = new ArrayList<>(req.messages().size());
+        String parent = plan.parent();
         for (int i = 0; i < req.messages().size(); i++) {
             ChatMessage m = req.messages().get(i);
-            stored.add(new StoredMessage(req.turn().messageId(i), m.role(), m.content(), null, now));
+            stored.add(new StoredMessage(req.turn().messageId(i), m.role(), m.content(), null, now, parent, null));
+            parent = req.turn().messageId(i);
         }
         return store.append(req.conversationId(), req.turn().owner(), stored, req.turn().newConversation());
     }
@@ -150,11 +152,21 @@ public final class ChatService {
             sink.onDone(reason, usage);
             return;
         }
+        int sent = req.messages() == null ? 0 : req.messages().size();
+        String parent = plan.answerAfter() != null ? plan.answerAfter()
+                : sent == 0 ? plan.parent() : req.turn().messageId(sent - 1); // a regeneration answers the message it follows
         StoredMessage answer = new StoredMessage(req.turn().answerId(plan.attempt()), "assistant", sink.text(),
-                reason.wireName(), System.currentTimeMillis());
+                reason.wireName(), System.currentTimeMillis(), parent, timings(usage));
         store.append(req.conversationId(), req.turn().owner(), List.of(answer), false)
                 .onSuccess(v -> sink.onDone(reason, usage))
                 .onFailure(e -> sink.onError(ChatErrors.of(e)));
+    }
+
+    /** What the page shows under an answer, kept so that it still shows after a reload (a stopped answer too). */
+    private static StoredMessage.Timings timings(Usage usage) {
+        double decodeSeconds = (usage.totalNanos() - usage.timeToFirstTokenNanos()) / 1e9;
+        return new StoredMessage.Timings(usage.promptTokens(), usage.completionTokens(), usage.timeToFirstTokenNanos() / 1e6,
+                usage.completionTokens() > 1 && decodeSeconds > 0 ? (usage.completionTokens() - 1) / decodeSeconds : 0.0);
     }
 
     /** A retried turn that was answered: the stored answer again, and no generation. */

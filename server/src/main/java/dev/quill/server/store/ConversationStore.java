@@ -58,7 +58,16 @@ public interface ConversationStore extends AutoCloseable {
     Future<Optional<StoredConversation>> conversation(String conversationId);
 
     /**
-     * The messages of a conversation that {@code owner} may read; fails with
+     * A conversation that {@code owner} may read; fails with {@link ConversationNotFoundException}
+     * when it does not exist or is another owner's (the two look the same).
+     */
+    default Future<StoredConversation> owned(String conversationId, String owner) {
+        return conversation(conversationId).map(c -> c.filter(found -> found.ownedBy(owner))
+                .orElseThrow(() -> new ConversationNotFoundException(conversationId)));
+    }
+
+    /**
+     * The messages of a conversation that {@code owner} may read, every branch; fails with
      * {@link ConversationNotFoundException} when it does not exist or is another owner's.
      */
     default Future<List<StoredMessage>> history(String conversationId, String owner) {
@@ -107,8 +116,67 @@ public interface ConversationStore extends AutoCloseable {
      */
     Future<Void> remember(String clientId, String conversationId, String title);
 
+    /**
+     * Puts a conversation in a client's list, as {@link #remember} does, unless the list names it
+     * already: then its place and title stay. For a conversation opened (by link) rather than
+     * chatted in.
+     */
+    Future<Void> rememberIfAbsent(String clientId, String conversationId, String title);
+
     /** A client's conversations, most recently updated first, at most {@link #CONVERSATIONS_PER_CLIENT}. */
     Future<List<ConversationSummary>> conversations(String clientId);
+
+    /**
+     * Deletes a conversation, every branch of it; fails with {@link ConversationNotFoundException}
+     * when it does not exist or is another owner's. Client lists that name it are not touched
+     * ({@link #forget} drops it from one); opening it from them finds nothing.
+     */
+    Future<Void> delete(String conversationId, String owner);
+
+    /**
+     * Gives a conversation a title (already checked: one line, at most
+     * {@link ConversationSummary#MAX_RENAMED_TITLE_LENGTH} characters); fails with
+     * {@link ConversationNotFoundException} as {@link #delete} does.
+     */
+    Future<Void> rename(String conversationId, String owner, String title);
+
+    /**
+     * Makes {@code leafId} the end of the branch the conversation reads along, atomically with the
+     * owner check. Succeeds with false, changing nothing, when the conversation holds no message
+     * of that id; fails with {@link ConversationNotFoundException} as {@link #delete} does. The
+     * next append makes what it stores the active branch again.
+     */
+    Future<Boolean> activate(String conversationId, String owner, String leafId);
+
+    /**
+     * Switches a conversation to the version {@code messageId} of a message: the latest leaf under
+     * it becomes active. Succeeds with false when there is no such message.
+     */
+    default Future<Boolean> switchTo(String conversationId, String owner, String messageId) {
+        return conversation(conversationId).compose(found -> {
+            StoredConversation c = found.filter(x -> x.ownedBy(owner))
+                    .orElseThrow(() -> new ConversationNotFoundException(conversationId));
+            ConversationTree tree = c.tree();
+            return tree.contains(messageId)
+                    ? activate(conversationId, owner, tree.latestLeafUnder(messageId))
+                    : Future.succeededFuture(false);
+        });
+    }
+
+    /** Drops a conversation from a client's list; nothing if the list does not name it. */
+    Future<Void> forget(String clientId, String conversationId);
+
+    /** Changes a conversation's title in a client's list, if the list names it; its place stays. */
+    Future<Void> retitle(String clientId, String conversationId, String title);
+
+    /**
+     * The conversations of a client's list that {@code owner} may read and whose title or any
+     * message (any branch) holds {@code query}, ignoring case; newest first. Reads each listed
+     * conversation (at most {@link #CONVERSATIONS_PER_CLIENT}).
+     */
+    default Future<List<ConversationSearch.Hit>> search(String clientId, String owner, String query) {
+        return ConversationSearch.run(this, clientId, owner, query);
+    }
 
     /** Whether the store answers (for /health/ready). */
     Future<Void> ping();

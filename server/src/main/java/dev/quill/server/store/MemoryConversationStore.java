@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The embedded default: conversations in this process's memory, lost on restart, expired after
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MemoryConversationStore implements ConversationStore {
 
     /** Messages are guarded by the list's own monitor. */
-    private record Conversation(String owner, List<StoredMessage> messages, long lastUsedMillis) {
+    private record Conversation(String owner, List<StoredMessage> messages, long lastUsedMillis, String title,
+                                String active) {
     }
 
     private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
@@ -62,7 +64,7 @@ public final class MemoryConversationStore implements ConversationStore {
             return Future.succeededFuture(Optional.empty());
         }
         synchronized (c.messages()) {
-            return Future.succeededFuture(Optional.of(new StoredConversation(c.owner(), c.messages())));
+            return Future.succeededFuture(Optional.of(new StoredConversation(c.owner(), c.messages(), c.title(), c.active())));
         }
     }
 
@@ -80,25 +82,99 @@ public final class MemoryConversationStore implements ConversationStore {
                 return live ? c : null;
             }
             List<StoredMessage> list = live ? c.messages() : new ArrayList<>();
+            boolean added = false;
             synchronized (list) {
                 for (StoredMessage m : messages) {
                     if (list.stream().noneMatch(old -> old.id().equals(m.id()))) {
                         list.add(m);
+                        added = true;
                     }
                 }
             }
-            return new Conversation(live ? c.owner() : owner, list, now);
+            // what was just stored is the branch read now, as in Redis (an absent active leaf: the last message)
+            return live ? new Conversation(c.owner(), list, now, c.title(), added ? null : c.active())
+                    : new Conversation(owner, list, now, null, null);
         });
         sweepIfDue(now);
         return refused[0] ? Future.failedFuture(new ConversationNotFoundException(conversationId)) : Future.succeededFuture();
     }
 
     @Override
+    public Future<Void> delete(String conversationId, String owner) {
+        boolean[] found = {false};
+        if (ConversationStore.wellFormedId(conversationId)) {
+            conversations.computeIfPresent(conversationId, (id, c) -> {
+                found[0] = !expired(c) && c.owner().equals(owner);
+                return found[0] || expired(c) ? null : c;
+            });
+        }
+        return found[0] ? Future.succeededFuture() : Future.failedFuture(new ConversationNotFoundException(conversationId));
+    }
+
+    @Override
+    public Future<Void> rename(String conversationId, String owner, String title) {
+        return update(conversationId, owner, c -> new Conversation(c.owner(), c.messages(), c.lastUsedMillis(), title, c.active()))
+                .map(c -> null);
+    }
+
+    @Override
+    public Future<Boolean> activate(String conversationId, String owner, String leafId) {
+        return update(conversationId, owner, c -> {
+            synchronized (c.messages()) {
+                return c.messages().stream().anyMatch(m -> m.id().equals(leafId))
+                        ? new Conversation(c.owner(), c.messages(), c.lastUsedMillis(), c.title(), leafId) : c;
+            }
+        }).map(c -> leafId.equals(c.active()));
+    }
+
+    /** Replaces the caller's own live conversation atomically; not_found for another's, an expired or a missing one. */
+    private Future<Conversation> update(String conversationId, String owner, UnaryOperator<Conversation> change) {
+        Conversation[] after = {null};
+        if (ConversationStore.wellFormedId(conversationId)) {
+            conversations.computeIfPresent(conversationId, (id, c) -> {
+                if (expired(c) || !c.owner().equals(owner)) {
+                    return c;
+                }
+                after[0] = change.apply(c);
+                return after[0];
+            });
+        }
+        return after[0] != null ? Future.succeededFuture(after[0])
+                : Future.failedFuture(new ConversationNotFoundException(conversationId));
+    }
+
+    @Override
+    public Future<Void> forget(String clientId, String conversationId) {
+        clients.computeIfPresent(clientId, (id, l) -> l.forget(conversationId) ? null : l);
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> retitle(String clientId, String conversationId, String title) {
+        ClientList list = clients.get(clientId);
+        if (list != null) {
+            list.retitle(conversationId, title);
+        }
+        return Future.succeededFuture();
+    }
+
+    @Override
     public Future<Void> remember(String clientId, String conversationId, String title) {
+        return remember(clientId, conversationId, title, false);
+    }
+
+    @Override
+    public Future<Void> rememberIfAbsent(String clientId, String conversationId, String title) {
+        return remember(clientId, conversationId, title, true);
+    }
+
+    private Future<Void> remember(String clientId, String conversationId, String title, boolean ifAbsent) {
         long now = clock.millis();
         clients.compute(clientId, (id, list) -> {
             ClientList l = list == null ? new ClientList() : list;
-            l.remember(conversationId, title, now, now - idleExpiry.toMillis());
+            if (!ifAbsent || !l.names(conversationId)) {
+                l.remember(conversationId, title, now, now - idleExpiry.toMillis());
+            }
             return l;
         });
         sweepIfDue(now);
@@ -167,6 +243,20 @@ public final class MemoryConversationStore implements ConversationStore {
                 byId.values().stream().min(Comparator.comparingLong(ConversationSummary::updatedMillis))
                         .ifPresent(oldest -> byId.remove(oldest.id()));
             }
+        }
+
+        synchronized boolean names(String conversationId) {
+            return byId.containsKey(conversationId);
+        }
+
+        /** Drops one entry; true when none is left. */
+        synchronized boolean forget(String conversationId) {
+            byId.remove(conversationId);
+            return byId.isEmpty();
+        }
+
+        synchronized void retitle(String conversationId, String title) {
+            byId.computeIfPresent(conversationId, (id, s) -> new ConversationSummary(id, title, s.updatedMillis()));
         }
 
         /** Drops the stale entries; true when none is left. */

@@ -9,7 +9,6 @@ import io.lettuce.core.resource.Delay;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -29,7 +28,8 @@ import java.util.function.Function;
  * <p>Layout, for prefix {@code quill:} and conversation {@code c1}: {@code quill:conv:{c1}} is a
  * list of messages as JSON, oldest first; {@code quill:conv:{c1}:ids} is the set of their ids;
  * {@code quill:conv:{c1}:meta} is a hash whose field {@code owner} names who made it (empty: no
- * API keys). The braces are a Redis Cluster hash tag: the keys land in one slot, so one script
+ * API keys), {@code title} the title its owner gave it, and {@code active} the leaf of the branch
+ * a switch chose (absent: the last message stored). The braces are a Redis Cluster hash tag: the keys land in one slot, so one script
  * may touch them all, and in a Cluster it runs on that slot's master. They carry the idle expiry, refreshed by every append. A list without a
  * meta hash was stored before owners were recorded and belongs to no key.
  *
@@ -114,7 +114,7 @@ public final class RedisConversationStore implements ConversationStore {
             return Future.succeededFuture(List.of());
         }
         return run(redis -> redis.lrange(listKey(conversationId), 0, -1)
-                .thenApply(entries -> entries.stream().map(RedisConversationStore::decode).toList()));
+                .thenApply(entries -> entries.stream().map(StoredMessageJson::decode).toList()));
     }
 
     @Override
@@ -131,9 +131,58 @@ public final class RedisConversationStore implements ConversationStore {
         if (flat.isEmpty()) {
             return Optional.empty();
         }
-        List<StoredMessage> messages = flat.subList(1, flat.size()).stream()
-                .map(entry -> decode((String) entry)).toList();
-        return Optional.of(new StoredConversation((String) flat.get(0), messages));
+        List<StoredMessage> messages = flat.subList(3, flat.size()).stream()
+                .map(entry -> StoredMessageJson.decode((String) entry)).toList();
+        return Optional.of(new StoredConversation((String) flat.get(0), messages, emptyAsNull(flat.get(1)),
+                emptyAsNull(flat.get(2))));
+    }
+
+    private static String emptyAsNull(Object value) {
+        return value == null || ((String) value).isEmpty() ? null : (String) value;
+    }
+
+    @Override
+    public Future<Void> delete(String conversationId, String owner) {
+        return ownersScript(conversationId, RedisScripts.DELETE_SCRIPT, owner).compose(done -> done == 1
+                ? Future.succeededFuture() : Future.failedFuture(new ConversationNotFoundException(conversationId)));
+    }
+
+    @Override
+    public Future<Void> rename(String conversationId, String owner, String title) {
+        return ownersScript(conversationId, RedisScripts.SET_META_SCRIPT, owner, "title", title).compose(done -> done == 1
+                ? Future.succeededFuture() : Future.failedFuture(new ConversationNotFoundException(conversationId)));
+    }
+
+    @Override
+    public Future<Boolean> activate(String conversationId, String owner, String leafId) {
+        return ownersScript(conversationId, RedisScripts.SET_META_SCRIPT, owner, "active", leafId).compose(done -> done == 0
+                ? Future.failedFuture(new ConversationNotFoundException(conversationId)) : Future.succeededFuture(done == 1));
+    }
+
+    /** A script over the conversation's three keys whose first argument is the caller's identity. */
+    private Future<Long> ownersScript(String conversationId, String script, String owner, String... more) {
+        if (!ConversationStore.wellFormedId(conversationId)) {
+            return Future.succeededFuture(0L);
+        }
+        String[] keys = {listKey(conversationId), idsKey(conversationId), metaKey(conversationId)};
+        String[] args = new String[1 + more.length];
+        args[0] = owner;
+        System.arraycopy(more, 0, args, 1, more.length);
+        return run(redis -> redis.<Long>eval(script, ScriptOutputType.INTEGER, keys, args));
+    }
+
+    @Override
+    public Future<Void> forget(String clientId, String conversationId) {
+        String[] keys = {clientKey(clientId), titlesKey(clientId)};
+        return run(redis -> redis.<Long>eval(RedisScripts.FORGET_SCRIPT, ScriptOutputType.INTEGER, keys, conversationId)
+                .thenApply(n -> null));
+    }
+
+    @Override
+    public Future<Void> retitle(String clientId, String conversationId, String title) {
+        String[] keys = {clientKey(clientId), titlesKey(clientId)};
+        return run(redis -> redis.<Long>eval(RedisScripts.RETITLE_SCRIPT, ScriptOutputType.INTEGER, keys, conversationId, title)
+                .thenApply(n -> null));
     }
 
     /**
@@ -153,7 +202,7 @@ public final class RedisConversationStore implements ConversationStore {
         args.add(Long.toString(config.idleExpiry().toMillis()));
         for (StoredMessage m : messages) {
             args.add(m.id());
-            args.add(encode(m));
+            args.add(StoredMessageJson.encode(m));
         }
         return run(redis -> redis.<Long>eval(RedisScripts.APPEND_SCRIPT, ScriptOutputType.INTEGER, keys, args.toArray(String[]::new)))
                 .compose(added -> added < 0
@@ -163,9 +212,19 @@ public final class RedisConversationStore implements ConversationStore {
 
     @Override
     public Future<Void> remember(String clientId, String conversationId, String title) {
+        return remember(clientId, conversationId, title, false);
+    }
+
+    @Override
+    public Future<Void> rememberIfAbsent(String clientId, String conversationId, String title) {
+        return remember(clientId, conversationId, title, true);
+    }
+
+    private Future<Void> remember(String clientId, String conversationId, String title, boolean ifAbsent) {
         String[] keys = {clientKey(clientId), titlesKey(clientId)};
         return run(redis -> redis.<Long>eval(RedisScripts.REMEMBER_SCRIPT, ScriptOutputType.INTEGER, keys, conversationId, title,
-                        Long.toString(config.idleExpiry().toMillis()), Integer.toString(CONVERSATIONS_PER_CLIENT))
+                        Long.toString(config.idleExpiry().toMillis()), Integer.toString(CONVERSATIONS_PER_CLIENT),
+                        ifAbsent ? "1" : "0")
                 .thenApply(dropped -> null));
     }
 
@@ -301,24 +360,6 @@ public final class RedisConversationStore implements ConversationStore {
             return new StoreUnavailableException("Redis is unavailable: " + cause.getMessage(), cause);
         }
         return cause;
-    }
-
-    static String encode(StoredMessage m) {
-        JsonObject json = new JsonObject()
-                .put("id", m.id())
-                .put("role", m.role())
-                .put("content", m.content())
-                .put("created_at", m.createdAtMillis());
-        if (m.finishReason() != null) {
-            json.put("finish_reason", m.finishReason());
-        }
-        return json.encode();
-    }
-
-    static StoredMessage decode(String entry) {
-        JsonObject json = new JsonObject(entry);
-        return new StoredMessage(json.getString("id"), json.getString("role"), json.getString("content"),
-                json.getString("finish_reason"), json.getLong("created_at", 0L));
     }
 
     /** Closes the connection and stops Lettuce's threads; blocks briefly, so call it at shutdown only. */

@@ -14,6 +14,7 @@ import dev.quill.server.chat.SamplingFields;
 import dev.quill.server.chat.WireText;
 import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.http.ServerMetrics;
+import dev.quill.server.store.ConversationExport;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.ConversationSummary;
 import dev.quill.server.store.StoredMessage;
@@ -36,7 +37,9 @@ import java.util.regex.Pattern;
 /**
  * One browser connection speaking the typed JSON protocol of DESIGN.md. Client: {@code chat},
  * {@code cancel}, {@code history}, {@code conversations}. Server: {@code start}, {@code progress}, {@code delta},
- * {@code done}, {@code error}, {@code history}, {@code conversations}. Several conversations may
+ * {@code done}, {@code error}, {@code history}, {@code conversations}; {@code edit} and
+ * {@code regenerate} stream as chats, and the other conversation operations ({@code delete},
+ * {@code rename}, {@code switch}, {@code search}, {@code export}) are {@link ConversationOps}'s. Several conversations may
  * stream at once, up to a limit. A chat that names its {@code client} (the page's id, kept in its
  * local storage) is remembered in that client's conversation list.
  *
@@ -79,6 +82,7 @@ public final class ChatSocket implements LiveStreams.Interruptible {
     private final Runnable leaveLive;
     private final Promise<Void> gone = Promise.promise();
     private final Map<String, ChatService.ActiveChat> active = new HashMap<>(); // by client message id
+    private final ConversationOps ops;
     private int streams;
     private volatile boolean closed; // also read by prompt workers (Sink.clientGone)
 
@@ -91,6 +95,7 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         this.metrics = metrics;
         this.limits = limits;
         this.writer = new SocketWriter(vertx, ws, metrics, limits.maxQueuedBytes(), this::cancelAll);
+        this.ops = new ConversationOps(store, owner, writer, limits.historyBytes());
         metrics.socketOpened();
         ws.textMessageHandler(this::onText);
         ws.binaryMessageHandler(b -> error(null, "binary_not_supported", "send JSON text frames, not binary"));
@@ -117,11 +122,16 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         try {
             WireText.requireWellFormed(msg); // before anything is stored: Redis would keep '?' for a lone surrogate
             switch (type == null ? "" : type) {
-                case "chat" -> onChat(id, msg);
+                case "chat", "edit", "regenerate" -> onChat(id, msg);
                 case "cancel" -> onCancel(id);
                 case "history" -> onHistory(msg);
                 case "conversations" -> onConversations(msg);
-                default -> error(id, "unknown_type", "type must be chat, cancel, history or conversations");
+                default -> {
+                    if (type == null || !ops.handle(type, id, msg)) {
+                        error(id, "unknown_type", "type must be chat, edit, regenerate, cancel, history, conversations, "
+                                + "delete, rename, switch, search or export");
+                    }
+                }
             }
         } catch (ApiException e) {
             error(id, e.error().code(), e.getMessage());
@@ -137,7 +147,10 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         if (active.containsKey(id)) {
             throw new ApiException(ApiError.invalid("a chat with id " + id + " is already streaming", "id"));
         }
-        if (!(msg.getValue("content") instanceof String content) || content.isBlank()) {
+        String type = msg.getString("type");
+        boolean regenerate = type.equals("regenerate"); // a new answer to a stored message: nothing new from the user
+        String content = msg.getValue("content") instanceof String c && !c.isBlank() ? c : null;
+        if (content == null && !regenerate) {
             throw new ApiException(ApiError.invalid("content must be a non-empty string", "content"));
         }
         if (streams >= limits.maxStreams()) {
@@ -156,12 +169,15 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         if (conv == null) {
             turn = turn.inNewConversation(); // an id issued now: the store makes the conversation for this turn
         }
+        turn = ConversationOps.versionOf(type, msg, turn);
         SamplingFields.Parsed parsed = SocketParams.parse(msg.getValue("params"), limits.sampling());
         List<ChatMessage> messages = new ArrayList<>();
         if (msg.getValue("system") instanceof String system && !system.isBlank()) {
             messages.add(new ChatMessage("system", system));
         }
-        messages.add(new ChatMessage("user", content));
+        if (!regenerate) {
+            messages.add(new ChatMessage("user", content));
+        }
         ChatRequest req = new ChatRequest(turn.id(), conversation, messages, null,
                 parsed.params(), parsed.maxTokensGiven(), turn);
         streams++;
@@ -177,7 +193,7 @@ public final class ChatSocket implements LiveStreams.Interruptible {
                 } else {
                     active.put(id, ar.result());
                 }
-                if (client != null) {
+                if (client != null && content != null) {
                     // The turn is stored and running; a list that misses it is not worth failing
                     // the answer for, and the page lists the conversation it is in anyway.
                     store.remember(ConversationStore.clientListId(owner, client), conversation,
@@ -212,7 +228,8 @@ public final class ChatSocket implements LiveStreams.Interruptible {
             throw new ApiException(ApiError.invalid("conversation id too long", "conversation"));
         }
         writer.hold(); // one store read at a time per socket: a burst of requests cannot pile up pages
-        store.history(conversation, owner).onComplete(ar -> {
+        String client = before == null ? clientId(msg) : null;
+        store.owned(conversation, owner).onComplete(ar -> {
             try {
                 if (ar.failed()) { // not_found names the conversation (if it could be one), so the page knows which is gone
                     ApiError e = ChatErrors.of(ar.cause());
@@ -220,10 +237,15 @@ public final class ChatSocket implements LiveStreams.Interruptible {
                             .put("conversation", ConversationStore.wellFormedId(conversation) ? conversation : null));
                     return;
                 }
-                HistoryPage page = HistoryPage.of(ar.result(), before == null ? Integer.MAX_VALUE : before,
+                HistoryPage page = HistoryPage.of(ar.result().tree(), before == null ? Integer.MAX_VALUE : before,
                         limit == null ? Integer.MAX_VALUE : limit, room);
+                String title = ConversationExport.titleOf(ar.result());
                 send(reply.put("first", page.first()).put("total", page.total()).put("more", page.more())
-                        .put("messages", page.messages()));
+                        .put("messages", page.messages()).put("title", title));
+                if (client != null && title != null) {
+                    // opened by link in another browser: its sidebar lists it from now on
+                    store.rememberIfAbsent(ConversationStore.clientListId(owner, client), conversation, title);
+                }
             } finally {
                 writer.release(); // after the reply, so replies keep the order of the requests
             }
@@ -254,7 +276,7 @@ public final class ChatSocket implements LiveStreams.Interruptible {
     }
 
     /** The message's {@code client}, or null when it has none; refused when it is not a valid id. */
-    private static String clientId(JsonObject msg) {
+    static String clientId(JsonObject msg) {
         Object client = msg.getValue("client");
         if (client == null) {
             return null;

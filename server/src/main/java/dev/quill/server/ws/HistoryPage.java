@@ -2,6 +2,7 @@ package dev.quill.server.ws;
 
 import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ApiException;
+import dev.quill.server.store.ConversationTree;
 import dev.quill.server.store.StoredMessage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,7 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * One {@code history} reply: the newest messages before index {@code before} (all of them when
+ * One {@code history} reply, along the conversation's active branch: the newest messages before index {@code before} (all of them when
  * not given), at most {@code limit}, that fit in a byte budget, oldest first. {@code first} is
  * the index of the first one in the conversation, so a client asks for the page before it with
  * {@code before: first}; {@code more} says whether there is one. A single message larger than the
@@ -32,13 +33,14 @@ record HistoryPage(int first, int total, JsonArray messages) {
      * @param before exclusive end index; larger than the conversation means its end
      * @param maxBytes what the messages may take in the encoded frame, commas included
      */
-    static HistoryPage of(List<StoredMessage> all, int before, int limit, long maxBytes) {
+    static HistoryPage of(ConversationTree tree, int before, int limit, long maxBytes) {
+        List<StoredMessage> all = tree.path();
         int end = Math.min(before, all.size());
         Deque<JsonObject> page = new ArrayDeque<>();
         long used = 2; // the array's brackets
         int first = end;
         while (first > 0 && page.size() < limit) {
-            JsonObject m = wire(all.get(first - 1));
+            JsonObject m = wire(all.get(first - 1), tree);
             long size = SocketWriter.utf8Length(m.encode()) + (page.isEmpty() ? 0 : 1);
             if (used + size > maxBytes) {
                 if (page.isEmpty()) {
@@ -67,9 +69,21 @@ record HistoryPage(int first, int total, JsonArray messages) {
         return n.intValue();
     }
 
-    private static JsonObject wire(StoredMessage m) {
-        return new JsonObject().put("id", m.id()).put("role", m.role()).put("content", m.content())
+    /** A message as the page reads it: with its versions when it has several (ids, oldest first), and an answer's timings. */
+    private static JsonObject wire(StoredMessage m, ConversationTree tree) {
+        JsonObject json = new JsonObject().put("id", m.id()).put("role", m.role()).put("content", m.content())
                 .put("finish_reason", m.finishReason()).put("created", m.createdAtMillis());
+        List<String> versions = tree.versionsOf(m.id());
+        if (versions.size() > 1) {
+            json.put("versions", new JsonArray(List.copyOf(versions)));
+        }
+        if (m.timings() != null) { // the names of the done frame's, so a reloaded answer reads as a streamed one
+            json.put("timings", new JsonObject().put("time_to_first_token_ms", m.timings().timeToFirstTokenMs())
+                            .put("tokens_per_second", m.timings().tokensPerSecond()))
+                    .put("usage", new JsonObject().put("prompt_tokens", m.timings().promptTokens())
+                            .put("completion_tokens", m.timings().completionTokens()));
+        }
+        return json;
     }
 
     /** The message with as much of its content as fits in {@code budget} encoded bytes. */

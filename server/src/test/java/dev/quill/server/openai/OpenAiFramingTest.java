@@ -324,6 +324,36 @@ class OpenAiFramingTest {
         }
 
         @Override
+        public Future<Void> rememberIfAbsent(String clientId, String conversationId, String title) {
+            return inner.rememberIfAbsent(clientId, conversationId, title);
+        }
+
+        @Override
+        public Future<Void> delete(String conversationId, String owner) {
+            return inner.delete(conversationId, owner);
+        }
+
+        @Override
+        public Future<Void> rename(String conversationId, String owner, String title) {
+            return inner.rename(conversationId, owner, title);
+        }
+
+        @Override
+        public Future<Boolean> activate(String conversationId, String owner, String leafId) {
+            return inner.activate(conversationId, owner, leafId);
+        }
+
+        @Override
+        public Future<Void> forget(String clientId, String conversationId) {
+            return inner.forget(clientId, conversationId);
+        }
+
+        @Override
+        public Future<Void> retitle(String clientId, String conversationId, String title) {
+            return inner.retitle(clientId, conversationId, title);
+        }
+
+        @Override
         public void close() {
             inner.close();
         }

@@ -27,13 +27,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Conversation ids are random, so tests may share one backing server.
  */
 @ExtendWith(VertxExtension.class)
-abstract class ConversationStoreContractTest {
+abstract class ConversationStoreContractTest implements ConversationOperationsContract {
 
     static final Duration LONG_EXPIRY = Duration.ofMinutes(10);
 
     private final List<ConversationStore> opened = new ArrayList<>();
     /** A store whose conversations outlive any test. */
     ConversationStore store;
+
+    @Override
+    public ConversationStore store() {
+        return store;
+    }
 
     /** A fresh store over this implementation's backend. */
     abstract ConversationStore newStore(Duration idleExpiry);

@@ -204,7 +204,7 @@ class RedisConversationStoreTest extends ConversationStoreContractTest {
     void aConversationWithoutAnOwnerBelongsToNoKey(VertxTestContext ctx) {
         String conv = ConversationStore.newConversationId();
         StoredMessage old = message("user", null);
-        redis.rpush(redisStore().listKey(conv), RedisConversationStore.encode(old));
+        redis.rpush(redisStore().listKey(conv), StoredMessageJson.encode(old));
         store.conversation(conv)
                 .onComplete(ctx.succeeding(c -> ctx.verify(() ->
                         assertThat(c).contains(new StoredConversation(ConversationStore.NO_OWNER, List.of(old))))))
