@@ -89,8 +89,13 @@ public final class MklCodePath {
                 : "MKL: Intel code path on this AMD CPU (MKL reports: " + processor + "); " + SWITCH_ENV + "=off turns it off");
     }
 
+    /** MKL's own description of the code path it takes (MklVersion); empty before PyTorch loads. */
+    public static Optional<String> mklProcessor() {
+        return MklVersion.processor();
+    }
+
     /** Whether MKL's own description of its code path is the generic one. */
-    static boolean generic(String processor) {
+    public static boolean generic(String processor) {
         return !processor.contains("Advanced Vector Extensions");
     }
 
