@@ -17,7 +17,7 @@
 # AB=1: batch-1 decode against the roofline measured around it (DecodeSpeed), one JVM per variant, the
 # variants alternating for ROUNDS rounds (default 3) so each meets the same background load. A variant
 # is MKL:THREADS[:ENV=VALUE,...], MKL on or off; default VARIANTS="on:1 off:1 on:2 off:2". E.g.
-#   AB=1 VARIANTS="on:2 on:2:OMP_WAIT_POLICY=PASSIVE" MODELS=gpt2-124m bench/decoder.sh
+#   AB=1 VARIANTS="on:2 on:2:OMP_WAIT_POLICY=PASSIVE" MODELS=gpt2-124m TOKENS=64 ROUNDS=2 bench/decoder.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +37,7 @@ if [[ "${AB:-0}" == 1 ]]; then
       echo "### round $round, $v — $(date -Is)" >> "$log"
       env ${envs//,/ } QUILL_MKL_INTEL_PATH="$mkl" ./mvnw -q -B -pl model exec:java -Dexec.classpathScope=test \
           -Dexec.mainClass=dev.quill.model.bench.DecodeSpeed -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
-          -Dexec.args="--threads $threads --models ${MODELS:-llama-135m} --label '$v'" 2>&1 | tee -a "$log" | grep decode-speed || true
+          -Dexec.args="--threads $threads --models ${MODELS:-llama-135m} --tokens ${TOKENS:-128} --bandwidth-mib ${BANDWIDTH_MIB:-512} --label '$v'" 2>&1 | tee -a "$log" | grep decode-speed || true
     done
   done
   echo "log: $log"
