@@ -4,8 +4,8 @@
 #   docker run -p 8080:8080 quill                                        # the bundled demo model
 #   docker run -p 8080:8080 -v /path/to/model:/model quill --model /model
 #
-# On an AMD CPU, MKL's Intel code path (README.md, "AMD CPUs") is one variable away:
-#   docker run -p 8080:8080 -e LD_PRELOAD=/app/native/libmkl-intel-path.so quill
+# On an AMD CPU Quill makes MKL take its Intel code path itself (README.md, "AMD CPUs"); to turn it off:
+#   docker run -p 8080:8080 -e QUILL_MKL_INTEL_PATH=off quill
 #
 # CUDA variant (needs the NVIDIA container toolkit at run time; see the cuda profile in pom.xml):
 #   docker build -t quill:cuda --build-arg MAVEN_PROFILE=cuda \
@@ -25,9 +25,6 @@ COPY server/pom.xml server/pom.xml
 RUN ./mvnw -B -q ${MAVEN_PROFILE:+-P$MAVEN_PROFILE} dependency:go-offline -DexcludeArtifactIds=quill-model || true
 COPY . .
 RUN ./mvnw -B -q ${MAVEN_PROFILE:+-P$MAVEN_PROFILE} package -DskipTests
-# The opt-in MKL shim for AMD CPUs: built here, preloaded only when the user asks for it.
-RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/* \
-    && mkdir -p native/build && gcc -shared -fPIC -O2 -o native/build/libmkl-intel-path.so native/mkl-intel-path.c
 
 FROM ${RUNTIME_IMAGE}
 # A CUDA base image has no Java: add a JRE there (the Temurin image already has one).
@@ -39,7 +36,6 @@ WORKDIR /app
 COPY --from=build /src/server/target/quill-server.jar /app/quill-server.jar
 COPY --from=build /src/server/target/lib /app/lib
 COPY config/quill.yaml /app/config/quill.yaml
-COPY --from=build /src/native/build/libmkl-intel-path.so /app/native/libmkl-intel-path.so
 # The demo model Quill trained itself (docs/DEMO_MODEL.md): serve's default model.path, relative to /app.
 COPY models/quill-demo /app/models/quill-demo
 ENV QUILL_SERVER_HOST=0.0.0.0

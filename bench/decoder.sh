@@ -5,15 +5,19 @@
 #   bench/decoder.sh                        # every setting, all three models
 #   bench/decoder.sh --models gpt2-124m     # extra arguments go to every run (see --help)
 #   SETTINGS="1 2" bench/decoder.sh         # only some settings
-#   MKL_INTEL_PATH=1 bench/decoder.sh       # experiment: MKL's Intel code path on this AMD CPU (see below)
+#   AB=1 bench/decoder.sh                   # A/B of start-up settings in alternating JVMs (DecodeSpeed, below)
 #
 # Settings: 1 and 2 intra-op threads on an otherwise idle machine, then 1 and 2 threads while another
 # process (yes > /dev/null) keeps one core busy, as a server's own event loop or a neighbour would.
 # The busy runs skip the slow cache-versus-recomputation part and repeat twice. Logs: model/target/bench/.
 #
-# MKL_INTEL_PATH=1 preloads native/mkl-intel-path.c, which makes MKL (inside PyTorch) take the code path
-# it keeps for Intel CPUs. Not for production: it is how docs/BENCHMARKS.md measures what MKL's CPU
-# check costs on AMD. It needs a C compiler.
+# On an AMD CPU with AVX2/FMA every run takes MKL's Intel code path, as serve does (MklCodePath);
+# QUILL_MKL_INTEL_PATH=off in the environment runs MKL's generic path instead.
+#
+# AB=1: batch-1 decode against the roofline measured around it (DecodeSpeed), one JVM per variant, the
+# variants alternating for ROUNDS rounds (default 3) so each meets the same background load. A variant
+# is MKL:THREADS[:ENV=VALUE,...], MKL on or off; default VARIANTS="on:1 off:1 on:2 off:2". E.g.
+#   AB=1 VARIANTS="on:2 on:2:OMP_WAIT_POLICY=PASSIVE" MODELS=gpt2-124m TOKENS=64 ROUNDS=2 bench/decoder.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,19 +27,28 @@ mkdir -p "$out"
 log="$out/decoder-$(date +%Y%m%d-%H%M%S).log"
 export MAVEN_OPTS=${MAVEN_OPTS:--Xmx3g}
 
-preload=""
-if [[ "${MKL_INTEL_PATH:-0}" == 1 ]]; then
-  cc -shared -fPIC -O2 -o "$out/libmkl-intel-path.so" native/mkl-intel-path.c
-  preload="$PWD/$out/libmkl-intel-path.so"
-fi
-
 ./mvnw -q -B -pl model test-compile
+
+if [[ "${AB:-0}" == 1 ]]; then
+  log="$out/decode-ab-$(date +%Y%m%d-%H%M%S).log"
+  for round in $(seq "${ROUNDS:-3}"); do
+    for v in ${VARIANTS:-on:1 off:1 on:2 off:2}; do
+      IFS=: read -r mkl threads envs <<< "$v"
+      echo "### round $round, $v — $(date -Is)" >> "$log"
+      env ${envs//,/ } QUILL_MKL_INTEL_PATH="$mkl" ./mvnw -q -B -pl model exec:java -Dexec.classpathScope=test \
+          -Dexec.mainClass=dev.quill.model.bench.DecodeSpeed -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
+          -Dexec.args="--threads $threads --models ${MODELS:-llama-135m} --tokens ${TOKENS:-128} --bandwidth-mib ${BANDWIDTH_MIB:-512} --label '$v'" 2>&1 | tee -a "$log" | grep decode-speed || true
+    done
+  done
+  echo "log: $log"
+  exit 0
+fi
 
 run() { # label, threads, extra args...
   local label=$1 threads=$2
   shift 2
   echo "### $label — $(date -Is), load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"
-  LD_PRELOAD="$preload" ./mvnw -q -B -pl model exec:java -Dexec.classpathScope=test \
+  ./mvnw -q -B -pl model exec:java -Dexec.classpathScope=test \
       -Dexec.mainClass=dev.quill.model.bench.DecoderBenchmark \
       -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
       -Dexec.args="--threads $threads --label '$label' $*" 2>&1 | tee -a "$log"
@@ -44,7 +57,7 @@ run() { # label, threads, extra args...
 
 for s in $settings; do
   threads=${s%busy}
-  suffix=${preload:+, MKL Intel path}
+  suffix=""; [[ "${QUILL_MKL_INTEL_PATH:-on}" == off ]] && suffix=", MKL generic path"
   if [[ "$s" == *busy ]]; then
     yes > /dev/null &
     busy=$!

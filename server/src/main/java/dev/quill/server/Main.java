@@ -102,7 +102,7 @@ public final class Main {
 
     private static void serve(QuillConfig config) {
         TorchThreads.configure(config.threads(), config.interopThreads());
-        MklCodePath.advice(config.device()).ifPresent(System.out::println);
+        MklCodePath.startUp(config.device()).ifPresent(System.out::println);
         LanguageModel model;
         try {
             ModelConfig mc = ModelConfigReader.read(config.modelPath());

@@ -65,7 +65,7 @@ public final class GenerateCommand {
             return 2;
         }
         DecoderOptions options = new DecoderOptions(a.get("device", "cpu"), 1, 0);
-        MklCodePath.advice(options.device()).ifPresent(err::println);
+        MklCodePath.startUp(options.device()).ifPresent(err::println);
         Path dir = a.has("model") ? Path.of(a.require("model")) : DEMO_MODEL;
         try (LanguageModel model = LanguageModel.load(dir, options)) {
             SamplingParams params = params(a, model);

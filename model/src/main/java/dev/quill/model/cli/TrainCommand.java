@@ -74,6 +74,7 @@ public final class TrainCommand {
             }
             options = options(a);
             TorchThreads.configure(a.integer("threads"), a.integer("interop-threads"));
+            MklCodePath.install(options.device());
         } catch (IllegalArgumentException e) {
             err.println("train: " + e.getMessage());
             err.print(usage());

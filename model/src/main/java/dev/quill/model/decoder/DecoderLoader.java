@@ -3,6 +3,7 @@ package dev.quill.model.decoder;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.quill.model.ModelLoadException;
+import dev.quill.model.cli.MklCodePath;
 import dev.quill.model.config.ModelConfig;
 import dev.quill.model.config.ModelConfigReader;
 import dev.quill.model.weights.Checkpoint;
@@ -17,6 +18,7 @@ public final class DecoderLoader {
     }
 
     public static Decoder load(Path dir, DecoderOptions options) {
+        MklCodePath.install(options.device()); // before PyTorch, if this is the first use of it
         ModelConfig config = ModelConfigReader.read(dir);
         Checkpoint checkpoint = Checkpoint.open(dir);
         NDManager manager = NDManager.newBaseManager(options.djlDevice());

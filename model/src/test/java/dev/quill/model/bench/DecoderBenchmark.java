@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.quill.model.cli.Args;
+import dev.quill.model.cli.MklCodePath;
 import dev.quill.model.cli.TorchThreads;
 import dev.quill.model.decoder.Decoder;
 import dev.quill.model.decoder.DecoderLoader;
@@ -85,6 +86,7 @@ public final class DecoderBenchmark {
             }
             // Before anything touches DJL: the engine reads these once, when it starts.
             TorchThreads.configure(a.integer("threads"), a.integer("interop-threads"));
+            MklCodePath.install("cpu"); // as serve does: MKL's Intel path on AMD unless QUILL_MKL_INTEL_PATH=off
         } catch (IllegalArgumentException e) {
             System.err.println("DecoderBenchmark: " + e.getMessage());
             System.err.print(USAGE);

@@ -20,6 +20,15 @@ final class Machine {
                 .orElse("unknown");
     }
 
+    /** The 1-minute load average: how many others wanted the cores while a figure was taken. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     private static java.util.Optional<String> field(Path file, String name) {
         try {
             return Files.readAllLines(file).stream()
