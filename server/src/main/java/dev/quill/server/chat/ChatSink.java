@@ -2,6 +2,7 @@ package dev.quill.server.chat;
 
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
+import dev.quill.server.toolcall.ToolCall;
 
 /**
  * Where one generation's events go: a WebSocket or an SSE response. Every method is called on
@@ -20,6 +21,15 @@ public interface ChatSink {
 
     /** Text made since the last call; several tokens' text is merged when the writer was slow. */
     void onText(String text);
+
+    /**
+     * The model called a tool (read from its answer by a {@code toolcall} parser), in order
+     * between the texts around it; numbered from 0. An answer with calls ends with STOP, which a
+     * protocol reports as {@code tool_calls}. Sinks of requests that offer no tools never hear it.
+     */
+    default void onToolCall(int index, ToolCall call) {
+        throw new UnsupportedOperationException("this sink does not take tool calls");
+    }
 
     void onDone(FinishReason reason, Usage usage);
 

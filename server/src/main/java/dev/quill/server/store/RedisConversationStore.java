@@ -1,5 +1,6 @@
 package dev.quill.server.store;
 
+import dev.quill.server.toolcall.ToolMessages;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
@@ -312,13 +313,20 @@ public final class RedisConversationStore implements ConversationStore {
         if (m.finishReason() != null) {
             json.put("finish_reason", m.finishReason());
         }
+        if (m.toolCalls() != null) {
+            json.put("tool_calls", ToolMessages.wire(m.toolCalls()));
+        }
+        if (m.toolCallId() != null) {
+            json.put("tool_call_id", m.toolCallId());
+        }
         return json.encode();
     }
 
     static StoredMessage decode(String entry) {
         JsonObject json = new JsonObject(entry);
         return new StoredMessage(json.getString("id"), json.getString("role"), json.getString("content"),
-                json.getString("finish_reason"), json.getLong("created_at", 0L));
+                json.getString("finish_reason"), json.getLong("created_at", 0L),
+                ToolMessages.fromWire(json.getJsonArray("tool_calls")), json.getString("tool_call_id"));
     }
 
     /** Closes the connection and stops Lettuce's threads; blocks briefly, so call it at shutdown only. */
