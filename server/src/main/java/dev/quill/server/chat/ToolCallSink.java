@@ -6,6 +6,9 @@ import dev.quill.server.toolcall.ToolCall;
 import dev.quill.server.toolcall.ToolCallListener;
 import dev.quill.server.toolcall.ToolCallParser;
 
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+
 import java.util.function.Function;
 
 /**
@@ -17,23 +20,48 @@ import java.util.function.Function;
  */
 final class ToolCallSink implements ChatSink, ToolCallListener {
 
-    private final ChatSink inner;
-    private final ToolCallParser parser;
+    private static final Logger log = LoggerFactory.getLogger(ToolCallSink.class);
 
-    private ToolCallSink(ChatSink inner, Function<ToolCallListener, ToolCallParser> parsers) {
+    private final ChatSink inner;
+    private ToolCallParser parser; // null once it failed: the rest of the answer is text
+
+    private ToolCallSink(ChatSink inner) {
         this.inner = inner;
-        this.parser = parsers.apply(this);
     }
 
-    /** {@code inner} reading calls with the parser {@code parsers} makes, or {@code inner} itself when it is null. */
+    /**
+     * {@code inner} reading calls with the parser {@code parsers} makes; {@code inner} itself when
+     * {@code parsers} is null or makes none (the request reads no calls).
+     */
     static ChatSink wrap(ChatSink inner, Function<ToolCallListener, ToolCallParser> parsers) {
-        return parsers == null ? inner : new ToolCallSink(inner, parsers);
+        if (parsers == null) {
+            return inner;
+        }
+        ToolCallSink sink = new ToolCallSink(inner);
+        sink.parser = parsers.apply(sink);
+        return sink.parser == null ? inner : sink;
     }
 
     /** Reports what the parser holds back; a sink that is not a ToolCallSink holds nothing. */
     static void flush(ChatSink sink) {
-        if (sink instanceof ToolCallSink t) {
-            t.parser.finish();
+        if (sink instanceof ToolCallSink t && t.parser != null) {
+            t.parse(() -> t.parser.finish(), "");
+        }
+    }
+
+    /**
+     * A parser that throws must not take the answer with it (this runs outside the protocol
+     * sink's own guard): the text goes on unparsed, and what the parser held is lost, not the rest.
+     */
+    private void parse(Runnable step, String text) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            log.warn("the tool-call parser failed; the rest of the answer is passed on as text", e);
+            parser = null;
+            if (!text.isEmpty()) {
+                inner.onText(text);
+            }
         }
     }
 
@@ -54,7 +82,11 @@ final class ToolCallSink implements ChatSink, ToolCallListener {
 
     @Override
     public void onText(String text) {
-        parser.feed(text);
+        if (parser == null) {
+            inner.onText(text);
+        } else {
+            parse(() -> parser.feed(text), text);
+        }
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.ConversationSummary;
 import dev.quill.server.store.StoredMessage;
+import dev.quill.server.toolcall.ToolCall;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,7 +27,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,11 +117,11 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         try {
             WireText.requireWellFormed(msg); // before anything is stored: Redis would keep '?' for a lone surrogate
             switch (type == null ? "" : type) {
-                case "chat" -> onChat(id, msg);
+                case "chat", "tool_result" -> onChat(id, type, msg);
                 case "cancel" -> onCancel(id);
                 case "history" -> onHistory(msg);
                 case "conversations" -> onConversations(msg);
-                default -> error(id, "unknown_type", "type must be chat, cancel, history or conversations");
+                default -> error(id, "unknown_type", "type must be chat, tool_result, cancel, history or conversations");
             }
         } catch (ApiException e) {
             error(id, e.error().code(), e.getMessage());
@@ -130,16 +130,15 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         }
     }
 
-    private void onChat(String id, JsonObject msg) {
+    private void onChat(String id, String type, JsonObject msg) {
         if (id == null || id.isEmpty()) {
             throw new ApiException(ApiError.invalid("chat needs a string id", "id"));
         }
         if (active.containsKey(id)) {
             throw new ApiException(ApiError.invalid("a chat with id " + id + " is already streaming", "id"));
         }
-        if (!(msg.getValue("content") instanceof String content) || content.isBlank()) {
-            throw new ApiException(ApiError.invalid("content must be a non-empty string", "content"));
-        }
+        List<ChatMessage> messages = SocketTools.messages(type, msg);
+        String content = messages.get(messages.size() - 1).content();
         if (streams >= limits.maxStreams()) {
             error(id, "too_many_streams", "at most " + limits.maxStreams() + " conversations may stream on one connection");
             return;
@@ -157,13 +156,8 @@ public final class ChatSocket implements LiveStreams.Interruptible {
             turn = turn.inNewConversation(); // an id issued now: the store makes the conversation for this turn
         }
         SamplingFields.Parsed parsed = SocketParams.parse(msg.getValue("params"), limits.sampling());
-        List<ChatMessage> messages = new ArrayList<>();
-        if (msg.getValue("system") instanceof String system && !system.isBlank()) {
-            messages.add(new ChatMessage("system", system));
-        }
-        messages.add(new ChatMessage("user", content));
         ChatRequest req = new ChatRequest(turn.id(), conversation, messages, null,
-                parsed.params(), parsed.maxTokensGiven(), turn);
+                parsed.params(), parsed.maxTokensGiven(), turn).withTools(SocketTools.tools(msg));
         streams++;
         metrics.streamStarted();
         active.put(id, null); // reserved: a cancel before the start is remembered
@@ -330,6 +324,7 @@ public final class ChatSocket implements LiveStreams.Interruptible {
     private final class Sink implements ChatSink {
         private final String id;
         private final long started = System.nanoTime();
+        private boolean calledTools;
 
         Sink(String id) {
             this.id = id;
@@ -349,11 +344,18 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         }
 
         @Override
+        public void onToolCall(int index, ToolCall call) {
+            calledTools = true;
+            send(SocketTools.callFrame(id, index, call));
+        }
+
+        @Override
         public void onDone(FinishReason reason, Usage usage) {
             release(id);
             double seconds = (System.nanoTime() - started) / 1e9;
             double decode = (usage.totalNanos() - usage.timeToFirstTokenNanos()) / 1e9;
-            send(new JsonObject().put("type", "done").put("id", id).put("finish_reason", reason.wireName())
+            send(new JsonObject().put("type", "done").put("id", id).put("finish_reason",
+                            calledTools && reason == FinishReason.STOP ? "tool_calls" : reason.wireName())
                     .put("usage", new JsonObject().put("prompt_tokens", usage.promptTokens())
                             .put("completion_tokens", usage.completionTokens())
                             .put("cached_tokens", usage.cachedTokens()))

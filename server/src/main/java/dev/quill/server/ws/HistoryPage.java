@@ -3,6 +3,7 @@ package dev.quill.server.ws;
 import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ApiException;
 import dev.quill.server.store.StoredMessage;
+import dev.quill.server.toolcall.ToolMessages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -68,14 +69,24 @@ record HistoryPage(int first, int total, JsonArray messages) {
     }
 
     private static JsonObject wire(StoredMessage m) {
-        return new JsonObject().put("id", m.id()).put("role", m.role()).put("content", m.content())
+        JsonObject o = new JsonObject().put("id", m.id()).put("role", m.role()).put("content", m.content())
                 .put("finish_reason", m.finishReason()).put("created", m.createdAtMillis());
+        if (m.toolCalls() != null) {
+            o.put("tool_calls", ToolMessages.wire(m.toolCalls())); // OpenAI's shape, as the page's tools would send them back
+        }
+        if (m.toolCallId() != null) {
+            o.put("tool_call_id", m.toolCallId());
+        }
+        return o;
     }
 
     /** The message with as much of its content as fits in {@code budget} encoded bytes. */
     private static JsonObject truncated(JsonObject m, long budget) {
         String content = m.getString("content");
         m.put("content", "").put("truncated", true);
+        if (SocketWriter.utf8Length(m.encode()) > budget) {
+            m.remove("tool_calls"); // calls too large for a page: the truncated message says so
+        }
         long room = budget - SocketWriter.utf8Length(m.encode());
         int cut = 0;
         long size = 0;
