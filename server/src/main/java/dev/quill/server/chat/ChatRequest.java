@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  *     default that is lowered to what the context leaves
  * @param maxTokensGiven whether the client set max_tokens (then too large is an error, as in OpenAI's API)
  * @param turn whose conversation it is and which turn of it this is
- * @param grammar the document the answer must be (OpenAI's {@code response_format}, or the calls a
- *     forced {@code tool_choice} asks for), or null for free text
+ * @param grammar the document the answer must be (OpenAI's {@code response_format}), or null for
+ *     free text; see {@link #answerGrammar} for what the engine is given
  * @param tools the tools offered and how they may be used, or null when none are
  */
 public record ChatRequest(String id, String conversationId, List<ChatMessage> messages, String rawPrompt,
@@ -52,16 +52,23 @@ public record ChatRequest(String id, String conversationId, List<ChatMessage> me
     }
 
     /**
-     * The same request offering {@code tools} (null: none); a forced call's grammar becomes the
-     * request's, so it cannot be asked for together with {@code response_format}.
+     * The grammar the answer is held to: the forced calls' (compiled now, if not yet: call it off
+     * the event loop) or {@code response_format}'s; null for free text.
+     */
+    public Grammar answerGrammar() {
+        return tools != null && tools.constrained() ? tools.grammar() : grammar;
+    }
+
+    /**
+     * The same request offering {@code tools} (null: none). A forced call is the answer's grammar,
+     * so it cannot be asked for together with {@code response_format}.
      */
     public ChatRequest withTools(ToolUse tools) {
         if (tools != null && tools.constrained() && grammar != null) {
             throw new ApiException(ApiError.invalid("a forced tool call (tool_choice required or a named function) "
                     + "and response_format json_object/json_schema cannot be asked for together", "tool_choice"));
         }
-        return new ChatRequest(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn,
-                tools != null && tools.constrained() ? tools.grammar() : grammar, tools);
+        return new ChatRequest(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn, grammar, tools);
     }
 
     /**

@@ -104,7 +104,7 @@ public final class ChatService {
                         finished(req, plan, sink, reason, usage);
                     });
                     RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump,
-                            req.grammar()));
+                            req.answerGrammar())); // compiled by the prompt worker
                     ActiveChat active = new Running(conversation, handle);
                     return storeUserMessages(req, plan)
                             .onSuccess(v -> sink.open(conversation, prompt.ids().length, prompt.omittedMessages()))

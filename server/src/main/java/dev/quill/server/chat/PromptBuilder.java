@@ -149,6 +149,7 @@ public final class PromptBuilder {
         if (gone.getAsBoolean()) {
             throw new CancellationException("the client left while the build waited"); // queued, then abandoned
         }
+        req.answerGrammar(); // a forced tool call's grammar compiles here, off the event loop (400 if refused)
         SamplingParams p = req.params();
         long reserve = req.maxTokensGiven() ? p.maxTokens() : 1;
         if (reserve >= maxLength) {

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The grammar of a forced answer ({@code tool_choice} required or named): a call
@@ -22,6 +23,21 @@ final class ToolGrammar {
     static final int MAX_PARALLEL = 8;
 
     private ToolGrammar() {
+    }
+
+    /** The grammar, compiled once at the first {@code get} (by whichever thread asks first). */
+    static Supplier<Grammar> lazy(List<Map<String, Object>> tools, String function, boolean parallel) {
+        return new Supplier<>() {
+            private Grammar grammar;
+
+            @Override
+            public synchronized Grammar get() {
+                if (grammar == null) {
+                    grammar = of(tools, function, parallel);
+                }
+                return grammar;
+            }
+        };
     }
 
     static Grammar of(List<Map<String, Object>> tools, String function, boolean parallel) {

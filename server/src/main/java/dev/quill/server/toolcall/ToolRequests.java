@@ -63,7 +63,7 @@ public final class ToolRequests {
                     "tool_choice.function.name");
         }
         return choice == ToolUse.Choice.REQUIRED || choice == ToolUse.Choice.FUNCTION
-                ? new ToolUse(list, choice, function, parallelCalls, ToolGrammar.of(list, function, parallelCalls))
+                ? new ToolUse(list, choice, function, parallelCalls, ToolGrammar.lazy(list, function, parallelCalls))
                 : use;
     }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The tools a chat request offers and how the model may use them.
@@ -14,11 +15,12 @@ import java.util.Set;
  * @param choice {@code tool_choice}
  * @param function the function a {@link Choice#FUNCTION} choice names; null otherwise
  * @param parallel {@code parallel_tool_calls}: whether a forced call may be several
- * @param grammar for {@link Choice#REQUIRED} and {@link Choice#FUNCTION}: the calls' JSON, which
- *     constrained decoding holds the answer to; null otherwise
+ * @param callGrammar for {@link Choice#REQUIRED} and {@link Choice#FUNCTION}: the calls' JSON,
+ *     which constrained decoding holds the answer to, compiled at its first {@code get} (tens of
+ *     milliseconds for a few tools: on a prompt worker, not the event loop); null otherwise
  */
 public record ToolUse(List<Map<String, Object>> tools, Choice choice, String function, boolean parallel,
-                      Grammar grammar) {
+                      Supplier<Grammar> callGrammar) {
 
     /** {@code tool_choice}. */
     public enum Choice {
@@ -49,7 +51,17 @@ public record ToolUse(List<Map<String, Object>> tools, Choice choice, String fun
 
     /** Whether the answer is forced to be calls by constrained decoding. */
     public boolean constrained() {
-        return grammar != null;
+        return callGrammar != null;
+    }
+
+    /**
+     * The grammar of the forced calls, compiled now if it was not yet; null when calls are not forced.
+     *
+     * @throws dev.quill.server.chat.ApiException invalid_request naming the tool whose parameters
+     *     use a keyword outside the supported subset
+     */
+    public Grammar grammar() {
+        return callGrammar == null ? null : callGrammar.get();
     }
 
     /** The parser of this request's answer, or null when nothing in it is read as a call. */
