@@ -110,6 +110,11 @@ final class MarkedJsonParser implements ToolCallParser {
      */
     private void value() {
         List<ToolCall> found = CallBodies.calls(held.substring(jsonStart), names);
+        if (found == null && marker != null && held.substring(jsonStart).equals(marker)) {
+            emit(jsonStart); // "[TOOL_CALLS]" looked like a JSON array: it is the marker, and JSON follows
+            state = State.BEFORE_JSON;
+            return;
+        }
         if (found == null) {
             state = State.TEXT;
             emit(held.length());

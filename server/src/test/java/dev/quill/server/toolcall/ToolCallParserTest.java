@@ -66,6 +66,8 @@ class ToolCallParserTest {
                         "{\"name\": \"get_time\", \"parameters\": {", new Heard("{\"name\": \"get_time\", \"parameters\": {", List.of())),
                 Arguments.of("mistral, the marker after prose", ToolCallFormat.MISTRAL,
                         "Sure. [TOOL_CALLS][" + PARIS + ", " + TIME + "]", new Heard("Sure. ", List.of(paris, time))),
+                Arguments.of("mistral, the marker at the start", ToolCallFormat.MISTRAL,
+                        " [TOOL_CALLS] [" + TIME + "]", new Heard(" ", List.of(time))),
                 Arguments.of("mistral, the marker left out by the detokenizer", ToolCallFormat.MISTRAL,
                         "[" + TIME + "]", new Heard("", List.of(time))),
                 Arguments.of("mistral, brackets in prose", ToolCallFormat.MISTRAL,
