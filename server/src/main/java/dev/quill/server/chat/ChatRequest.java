@@ -4,6 +4,7 @@ import dev.quill.model.grammar.Grammar;
 import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.server.store.ConversationStore;
+import dev.quill.server.toolcall.ToolUse;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -20,32 +21,54 @@ import java.util.regex.Pattern;
  *     default that is lowered to what the context leaves
  * @param maxTokensGiven whether the client set max_tokens (then too large is an error, as in OpenAI's API)
  * @param turn whose conversation it is and which turn of it this is
- * @param grammar the document the answer must be (OpenAI's {@code response_format}), or null for free text
+ * @param grammar the document the answer must be (OpenAI's {@code response_format}), or null for
+ *     free text; see {@link #answerGrammar} for what the engine is given
+ * @param tools the tools offered and how they may be used, or null when none are
  */
 public record ChatRequest(String id, String conversationId, List<ChatMessage> messages, String rawPrompt,
-                          SamplingParams params, boolean maxTokensGiven, Turn turn, Grammar grammar) {
+                          SamplingParams params, boolean maxTokensGiven, Turn turn, Grammar grammar, ToolUse tools) {
 
     /** A request of no API key's, its turn id its request id: a turn no client can retry. */
     public ChatRequest(String id, String conversationId, List<ChatMessage> messages, String rawPrompt,
                        SamplingParams params, boolean maxTokensGiven) {
         this(id, conversationId, messages, rawPrompt, params, maxTokensGiven, Turn.unnamed(ConversationStore.NO_OWNER, id),
-                null);
+                null, null);
     }
 
     /** A free-text request of the given turn. */
     public ChatRequest(String id, String conversationId, List<ChatMessage> messages, String rawPrompt,
                        SamplingParams params, boolean maxTokensGiven, Turn turn) {
-        this(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn, null);
+        this(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn, null, null);
     }
 
     /** The same request as another turn (the caller's identity and turn id, known to the protocol handler). */
     public ChatRequest withTurn(Turn turn) {
-        return new ChatRequest(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn, grammar);
+        return new ChatRequest(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn, grammar, tools);
     }
 
     /** The same request with its answer constrained to {@code grammar} (null: free text). */
     public ChatRequest withGrammar(Grammar grammar) {
-        return new ChatRequest(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn, grammar);
+        return new ChatRequest(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn, grammar, tools);
+    }
+
+    /**
+     * The grammar the answer is held to: the forced calls' (compiled now, if not yet: call it off
+     * the event loop) or {@code response_format}'s; null for free text.
+     */
+    public Grammar answerGrammar() {
+        return tools != null && tools.constrained() ? tools.grammar() : grammar;
+    }
+
+    /**
+     * The same request offering {@code tools} (null: none). A forced call is the answer's grammar,
+     * so it cannot be asked for together with {@code response_format}.
+     */
+    public ChatRequest withTools(ToolUse tools) {
+        if (tools != null && tools.constrained() && grammar != null) {
+            throw new ApiException(ApiError.invalid("a forced tool call (tool_choice required or a named function) "
+                    + "and response_format json_object/json_schema cannot be asked for together", "tool_choice"));
+        }
+        return new ChatRequest(id, conversationId, messages, rawPrompt, params, maxTokensGiven, turn, grammar, tools);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.StoredMessage;
+import dev.quill.server.toolcall.ToolMessages;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -107,9 +108,14 @@ public final class ChatService {
                     if (client.clientGone()) {
                         throw PromptBuilder.cancelled(); // nothing reaches the engine for a client that has gone
                     }
-                    StreamPump pump = new StreamPump(ctx, sink, (reason, usage) -> finished(req, plan, sink, reason, usage));
+                    ChatSink parsed = ToolCallSink.wrap(sink, req.tools() == null ? null
+                            : listener -> req.tools().parser(prompts.toolFormat(), listener));
+                    StreamPump pump = new StreamPump(ctx, parsed, (reason, usage) -> {
+                        ToolCallSink.flush(parsed); // held-back text and calls belong to the answer
+                        finished(req, plan, sink, reason, usage);
+                    });
                     RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump,
-                            req.grammar()));
+                            req.answerGrammar())); // compiled by the prompt worker
                     ActiveChat active = new Running(conversation, handle);
                     return storeUserMessages(req, plan)
                             .onSuccess(v -> sink.open(conversation, prompt.ids().length, prompt.omittedMessages()))
@@ -132,7 +138,8 @@ public final class ChatService {
         String parent = plan.parent();
         for (int i = 0; i < req.messages().size(); i++) {
             ChatMessage m = req.messages().get(i);
-            stored.add(new StoredMessage(req.turn().messageId(i), m.role(), m.content(), null, now, parent, null));
+            stored.add(new StoredMessage(req.turn().messageId(i), m.role(), m.content(), null, now, parent, null,
+                    null, ToolMessages.callIdOf(m)));
             parent = req.turn().messageId(i);
         }
         return store.append(req.conversationId(), req.turn().owner(), stored, req.turn().newConversation());
@@ -156,7 +163,7 @@ public final class ChatService {
         String parent = plan.answerAfter() != null ? plan.answerAfter()
                 : sent == 0 ? plan.parent() : req.turn().messageId(sent - 1); // a regeneration answers the message it follows
         StoredMessage answer = new StoredMessage(req.turn().answerId(plan.attempt()), "assistant", sink.text(),
-                reason.wireName(), System.currentTimeMillis(), parent, timings(usage));
+                reason.wireName(), System.currentTimeMillis(), parent, timings(usage), sink.calls(), null);
         store.append(req.conversationId(), req.turn().owner(), List.of(answer), false)
                 .onSuccess(v -> sink.onDone(reason, usage))
                 .onFailure(e -> sink.onError(ChatErrors.of(e)));
@@ -176,6 +183,11 @@ public final class ChatService {
             client.onStart(conversation, 0, 0);
             if (!answer.content().isEmpty()) {
                 client.onText(answer.content());
+            }
+            if (answer.toolCalls() != null) {
+                for (int i = 0; i < answer.toolCalls().size(); i++) {
+                    client.onToolCall(i, answer.toolCalls().get(i));
+                }
             }
             client.onDone(reason, new Usage(0, 0, 0, 0, 0));
         });

@@ -3,6 +3,7 @@ package dev.quill.server.chat;
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
 import dev.quill.model.sampling.TokenScores;
+import dev.quill.server.toolcall.ToolCall;
 
 import java.util.List;
 
@@ -47,6 +48,15 @@ public interface ChatSink {
      * {@code scores.get(i)} scores {@code promptIds[i + 1]}; the first prompt token has none.
      */
     default void onPromptScores(int[] promptIds, List<TokenScores> scores) {
+    }
+
+    /**
+     * The model called a tool (read from its answer by a {@code toolcall} parser), in order
+     * between the texts around it; numbered from 0. An answer with calls ends with STOP, which a
+     * protocol reports as {@code tool_calls}. Sinks of requests that offer no tools never hear it.
+     */
+    default void onToolCall(int index, ToolCall call) {
+        throw new UnsupportedOperationException("this sink does not take tool calls");
     }
 
     void onDone(FinishReason reason, Usage usage);

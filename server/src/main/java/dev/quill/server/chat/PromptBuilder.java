@@ -5,12 +5,16 @@ import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.template.ChatMessage;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.StoredMessage;
+import dev.quill.server.toolcall.ToolCallFormat;
+import dev.quill.server.toolcall.ToolMessages;
+import dev.quill.server.toolcall.ToolPrompt;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -54,6 +58,8 @@ public final class PromptBuilder {
     private final ServerMetrics metrics;
     private final WorkerExecutor executor;
     private final PromptFit fit;
+    private final ToolPrompt toolPrompt;
+    private final ToolCallFormat toolFormat;
     private final AtomicInteger pending = new AtomicInteger(); // queued or running builds
 
     public PromptBuilder(Vertx vertx, LanguageModel model, int maxLength, int defaultMaxTokens, Limits limits,
@@ -64,7 +70,16 @@ public final class PromptBuilder {
         this.limits = limits;
         this.metrics = metrics;
         this.executor = vertx.createSharedWorkerExecutor("quill-prompt", limits.workers());
-        this.fit = new PromptFit(this::encodeChat, model.tokenBound(), maxLength, limits.maxMessages());
+        this.fit = new PromptFit(messages -> encodeChat(messages, null), model.tokenBound(), maxLength,
+                limits.maxMessages());
+        String template = model.chatTemplate().source();
+        this.toolPrompt = new ToolPrompt(template);
+        this.toolFormat = toolPrompt.templateRendersTools() ? ToolCallFormat.of(template) : ToolCallFormat.HERMES;
+    }
+
+    /** The tool-call markup this model's answers are parsed for (see {@link ToolCallFormat}). */
+    public ToolCallFormat toolFormat() {
+        return toolFormat;
     }
 
     public Limits limits() {
@@ -134,6 +149,7 @@ public final class PromptBuilder {
         if (gone.getAsBoolean()) {
             throw new CancellationException("the client left while the build waited"); // queued, then abandoned
         }
+        req.answerGrammar(); // a forced tool call's grammar compiles here, off the event loop (400 if refused)
         SamplingParams p = req.params();
         long reserve = req.maxTokensGiven() ? p.maxTokens() : 1;
         if (reserve >= maxLength) {
@@ -141,8 +157,11 @@ public final class PromptBuilder {
                     + ") leaves no room for a prompt in the model's context of " + maxLength + " tokens"));
         }
         boolean stored = req.conversationId() != null; // only a stored conversation is trimmed
+        PromptFit fits = req.tools() == null ? fit // a request with tools renders them into every try
+                : new PromptFit(messages -> encodeChat(messages, req.tools().tools()), model.tokenBound(), maxLength,
+                        limits.maxMessages());
         PromptFit.Fit f = req.rawPrompt() != null ? raw(req.rawPrompt(), reserve)
-                : fit.fit(messages(req, history), reserve, gone, stored);
+                : fits.fit(messages(req, history), reserve, gone, stored);
         if (f.ids() == null) {
             throw new ApiException(ApiError.contextLength("the prompt (" + (f.exact() ? "" : "at least ")
                     + f.promptTokens() + " tokens)"
@@ -179,14 +198,14 @@ public final class PromptBuilder {
                 throw new ApiException(ApiError.invalid("the conversation holds a message (" + m.id()
                         + ") with the role '" + m.role() + "', which is not one of " + Roles.NAMES, null));
             }
-            messages.add(new ChatMessage(m.role(), m.content()));
+            messages.add(ToolMessages.message(m.role(), m.content(), m.toolCalls(), m.toolCallId()));
         }
         messages.addAll(req.messages());
         return messages;
     }
 
-    private int[] encodeChat(List<ChatMessage> messages) {
+    private int[] encodeChat(List<ChatMessage> messages, List<Map<String, Object>> tools) {
         metrics.promptRendered();
-        return model.encodeChat(messages, null);
+        return model.encodeChat(toolPrompt.messages(messages, tools), toolPrompt.tools(tools));
     }
 }

@@ -3,12 +3,13 @@ package dev.quill.server.chat;
 import dev.quill.model.engine.Usage;
 import dev.quill.model.generate.FinishReason;
 import dev.quill.model.sampling.TokenScores;
+import dev.quill.server.toolcall.ToolCall;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wraps a sink, keeps the whole answer's text (what gets stored when it ends), and holds the
+ * Wraps a sink, keeps the whole answer's text and tool calls (what gets stored when it ends), and holds the
  * answer back until its turn is stored: the engine may make text before the client's messages
  * are in the store, and a client must not see an answer to a turn that then fails. While held,
  * the sink reads as full, so the {@link StreamPump} merges the text and waits. A turn that could
@@ -21,6 +22,7 @@ final class RecordingSink implements ChatSink {
     private final ChatSink inner;
     private final Runnable ended;
     private final StringBuilder text = new StringBuilder();
+    private final List<ToolCall> calls = new ArrayList<>();
     private final List<Runnable> waitingForOpen = new ArrayList<>();
     private boolean held = true;
     private boolean dropped;
@@ -34,6 +36,11 @@ final class RecordingSink implements ChatSink {
 
     String text() {
         return text.toString();
+    }
+
+    /** The tools the answer called, in order. */
+    List<ToolCall> calls() {
+        return calls;
     }
 
     /** The turn is stored: the client hears that it started, then the text made meanwhile. */
@@ -81,6 +88,12 @@ final class RecordingSink implements ChatSink {
     @Override
     public void onPromptScores(int[] promptIds, List<TokenScores> scores) {
         inner.onPromptScores(promptIds, scores);
+    }
+
+    @Override
+    public void onToolCall(int index, ToolCall call) {
+        calls.add(call);
+        inner.onToolCall(index, call);
     }
 
     @Override

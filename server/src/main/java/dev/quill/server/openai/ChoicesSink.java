@@ -295,7 +295,7 @@ final class ChoicesSink extends ResponseSink implements LiveStreams.Interruptibl
             usage = u;
             if (sse != null && !isFinished()) {
                 echo();
-                sse.send(shapes.chunk(format.finishChoice(OpenAiResponse.finishReason(r)).put("index", index)));
+                sse.send(shapes.chunk(format.finishChoice(OpenAiResponse.finishReason(r, false)).put("index", index)));
             }
             if (--running == 0) {
                 complete();
@@ -310,7 +310,7 @@ final class ChoicesSink extends ResponseSink implements LiveStreams.Interruptibl
         /** This answer in the whole response. */
         JsonObject whole() {
             echo();
-            JsonObject choice = format.wholeChoice(text.toString(), OpenAiResponse.finishReason(reason)).put("index", index);
+            JsonObject choice = format.wholeChoice(text.toString(), OpenAiResponse.finishReason(reason, false)).put("index", index);
             if (options.logprobs()) {
                 choice.put("logprobs", format == ChunkFormat.CHAT ? scores.chat(chatScores)
                         : legacyWhole != null ? legacyWhole : legacy.add(List.of(), null));

@@ -9,6 +9,10 @@ import dev.quill.server.chat.Roles;
 import dev.quill.server.chat.SamplingFields;
 import dev.quill.server.chat.WireText;
 import dev.quill.server.http.Affinity;
+import dev.quill.server.toolcall.ToolCall;
+import dev.quill.server.toolcall.ToolMessages;
+import dev.quill.server.toolcall.ToolRequests;
+import dev.quill.server.toolcall.ToolUse;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -74,8 +78,15 @@ final class OpenAiRequests {
         UnsupportedFields.checkChat(f);
         SamplingFields.Parsed sampling = this.sampling.read(f, ChoiceOptions.MAX_N);
         ChoiceOptions choices = ChoiceOptions.chat(f);
+        ToolUse tools = ToolRequests.read(f.value("tools"), f.value("tool_choice"), f.value("parallel_tool_calls"));
+        if (tools != null && tools.choice() != ToolUse.Choice.NONE && !tools.tools().isEmpty() && !choices.plain()) {
+            // the several-answer and scored path streams text only: a call would have nowhere to go
+            throw new ApiException(ApiError.invalid("tools cannot be combined with n > 1, logprobs or echo yet",
+                    choices.n() > 1 ? "n" : "logprobs"));
+        }
         ChatRequest chat = new ChatRequest(ChunkFormat.CHAT.idPrefix + newId(), conversation, messages, null,
-                choices.apply(sampling.params()), sampling.maxTokensGiven()).withGrammar(ResponseFormats.grammar(f));
+                choices.apply(sampling.params()), sampling.maxTokensGiven()).withGrammar(ResponseFormats.grammar(f))
+                .withTools(tools);
         return new OpenAiRequest(chat, stream(f), includeUsage(f), choices);
     }
 
@@ -178,7 +189,14 @@ final class OpenAiRequests {
             throw new ApiException(ApiError.invalid("'" + where + ".role' must be one of " + Roles.NAMES,
                     where + ".role"));
         }
-        return new ChatMessage(role, content(m.getValue("content"), where + ".content"));
+        List<ToolCall> calls = ToolMessages.calls(m.getValue("tool_calls"), where + ".tool_calls");
+        if (calls != null && !role.equals("assistant")) {
+            throw invalidMessage("'" + where + ".tool_calls' is only for assistant messages");
+        }
+        String callId = role.equals("tool") ? ToolMessages.callId(m.getValue("tool_call_id"), where + ".tool_call_id") : null;
+        Object content = m.getValue("content");
+        String text = content == null && calls != null ? null : content(content, where + ".content"); // a bare call has none
+        return ToolMessages.message(role, text, calls, callId);
     }
 
     /** A string, or an array of {type: "text", text} parts whose texts are joined. */

@@ -12,6 +12,7 @@ import dev.quill.server.chat.ChatSink;
 import dev.quill.server.http.HttpErrors;
 import dev.quill.server.http.RequestIds;
 import dev.quill.server.http.ServerMetrics;
+import dev.quill.server.toolcall.ToolCall;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
@@ -188,6 +189,11 @@ abstract class ResponseSink implements ChatSink {
         @Override
         public void onPromptScores(int[] promptIds, List<TokenScores> scores) {
             run(() -> target.onPromptScores(promptIds, scores));
+        }
+
+        @Override
+        public void onToolCall(int index, ToolCall call) {
+            run(() -> ResponseSink.this.onToolCall(index, call));
         }
 
         @Override

@@ -6,6 +6,7 @@ import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.LiveStreams;
 import dev.quill.server.http.HttpErrors;
 import dev.quill.server.http.ServerMetrics;
+import dev.quill.server.toolcall.ToolCall;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,7 @@ final class StreamingSink extends ResponseSink implements LiveStreams.Interrupti
     private final OpenAiResponse shapes;
     private final boolean includeUsage;
     private final Runnable leaveLive;
+    private boolean calledTools;
 
     /** Constructed on the request's context, where it registers as live until it ends. */
     StreamingSink(SseStream sse, HttpServerResponse response, ServerMetrics metrics, LiveStreams live,
@@ -48,6 +50,14 @@ final class StreamingSink extends ResponseSink implements LiveStreams.Interrupti
         sse.send(shapes.textChunk(text));
     }
 
+    /** A call goes out as two deltas, as OpenAI streams one: its id and name, then its arguments. */
+    @Override
+    public void onToolCall(int index, ToolCall call) {
+        calledTools = true;
+        sse.send(shapes.toolCallChunk(index, call, true));
+        sse.send(shapes.toolCallChunk(index, call, false));
+    }
+
     @Override
     public void onDone(FinishReason reason, Usage usage) {
         if (isFinished()) {
@@ -56,7 +66,7 @@ final class StreamingSink extends ResponseSink implements LiveStreams.Interrupti
         if (reason == FinishReason.CANCELLED) {
             sse.end(); // only this server cancels, and only when the client has gone: no one to tell
         } else {
-            sse.send(shapes.finishChunk(reason));
+            sse.send(shapes.finishChunk(reason, calledTools));
             if (includeUsage) {
                 sse.send(shapes.usageChunk(usage));
             }

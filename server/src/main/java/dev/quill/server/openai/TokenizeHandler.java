@@ -10,6 +10,7 @@ import dev.quill.server.chat.JsonFields;
 import dev.quill.server.chat.PromptBuilder;
 import dev.quill.server.chat.SamplingFields;
 import dev.quill.server.http.HttpErrors;
+import dev.quill.server.toolcall.ToolPrompt;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -67,7 +68,10 @@ public final class TokenizeHandler {
             if (messages == null) {
                 return answer(model.encodePrompt(prompt), prompt);
             }
-            RenderedPrompt rendered = model.renderChat(messages, addGenerationPrompt, tools);
+            // the prompt a chat with these tools gets, fallback system prompt included
+            ToolPrompt toolPrompt = new ToolPrompt(model.chatTemplate().source());
+            RenderedPrompt rendered = model.renderChat(toolPrompt.messages(messages, tools), addGenerationPrompt,
+                    toolPrompt.tools(tools));
             return answer(model.tokenizer().encodeRendered(rendered), rendered.text());
         }).onSuccess(body -> json(ctx, body)).onFailure(e -> HttpErrors.send(ctx.response(), ChatErrors.of(e)));
     }

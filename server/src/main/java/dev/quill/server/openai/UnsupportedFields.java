@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * The fields of OpenAI's chat and completions requests that Quill does not implement, and what it
  * does with each. A field that would change the answer is refused with a 400 naming it (its
- * neutral value, such as {@code logprobs: false} or an empty {@code tools}, is accepted), so a
+ * neutral value, such as {@code logprobs: false}, is accepted), so a
  * client never mistakes an answer made without it for one made with it. Fields that change
  * nothing about the text (user ids, metadata, cache and tier hints) are accepted and ignored, and
  * README.md's "OpenAI API" section lists them with why. This class is the audit's one place: a
@@ -23,16 +23,9 @@ final class UnsupportedFields {
 
     /** {@code POST /v1/chat/completions}. */
     static void checkChat(JsonFields f) {
-        if (nonEmptyArray(f, "tools")) {
-            throw notYet("tools", "tool calling is not supported yet: tools would not reach the model");
-        }
-        Object choice = f.value("tool_choice");
-        if (choice != null && !"none".equals(choice) && !"auto".equals(choice)) {
-            throw notYet("tool_choice", "tool calling is not supported yet; tool_choice may only be \"none\" or \"auto\"");
-        }
         if (nonEmptyArray(f, "functions") || f.value("function_call") != null) {
             String param = f.value("function_call") != null ? "function_call" : "functions";
-            throw notYet(param, "function calling is not supported yet: functions would not reach the model");
+            throw notYet(param, "the deprecated functions/function_call are not supported; send tools and tool_choice");
         }
         if (f.value("audio") != null) {
             throw notYet("audio", "audio output is not supported: this server generates text only");

@@ -1,5 +1,6 @@
 package dev.quill.server.store;
 
+import dev.quill.server.toolcall.ToolMessages;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;

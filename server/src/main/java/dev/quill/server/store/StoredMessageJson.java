@@ -1,10 +1,11 @@
 package dev.quill.server.store;
 
+import dev.quill.server.toolcall.ToolMessages;
 import io.vertx.core.json.JsonObject;
 
 /**
  * A message as {@link RedisConversationStore} keeps it: one JSON object per list entry. Fields
- * added later (parent, timings) are left out when absent, so entries stored before them read the
+ * added later (parent, timings, tool calls) are left out when absent, so entries stored before them read the
  * same, and old entries read back with them null.
  */
 final class StoredMessageJson {
@@ -24,6 +25,12 @@ final class StoredMessageJson {
         if (m.parent() != null) {
             json.put("parent", m.parent());
         }
+        if (m.toolCalls() != null) {
+            json.put("tool_calls", ToolMessages.wire(m.toolCalls()));
+        }
+        if (m.toolCallId() != null) {
+            json.put("tool_call_id", m.toolCallId());
+        }
         StoredMessage.Timings t = m.timings();
         if (t != null) {
             json.put("timings", new JsonObject().put("prompt_tokens", t.promptTokens())
@@ -39,6 +46,7 @@ final class StoredMessageJson {
         StoredMessage.Timings timings = t == null ? null : new StoredMessage.Timings(t.getInteger("prompt_tokens", 0),
                 t.getInteger("completion_tokens", 0), t.getDouble("ttft_ms", 0.0), t.getDouble("tokens_per_second", 0.0));
         return new StoredMessage(json.getString("id"), json.getString("role"), json.getString("content"),
-                json.getString("finish_reason"), json.getLong("created_at", 0L), json.getString("parent"), timings);
+                json.getString("finish_reason"), json.getLong("created_at", 0L), json.getString("parent"), timings,
+                ToolMessages.fromWire(json.getJsonArray("tool_calls")), json.getString("tool_call_id"));
     }
 }

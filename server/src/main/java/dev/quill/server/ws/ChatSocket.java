@@ -18,6 +18,7 @@ import dev.quill.server.store.ConversationExport;
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.ConversationSummary;
 import dev.quill.server.store.StoredMessage;
+import dev.quill.server.toolcall.ToolCall;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,8 +28,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -122,14 +123,14 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         try {
             WireText.requireWellFormed(msg); // before anything is stored: Redis would keep '?' for a lone surrogate
             switch (type == null ? "" : type) {
-                case "chat", "edit", "regenerate" -> onChat(id, msg);
+                case "chat", "edit", "regenerate", "tool_result" -> onChat(id, type, msg);
                 case "cancel" -> onCancel(id);
                 case "history" -> onHistory(msg);
                 case "conversations" -> onConversations(msg);
                 default -> {
                     if (type == null || !ops.handle(type, id, msg)) {
-                        error(id, "unknown_type", "type must be chat, edit, regenerate, cancel, history, conversations, "
-                                + "delete, rename, switch, search or export");
+                        error(id, "unknown_type", "type must be chat, edit, regenerate, tool_result, cancel, history, "
+                                + "conversations, delete, rename, switch, search or export");
                     }
                 }
             }
@@ -140,19 +141,20 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         }
     }
 
-    private void onChat(String id, JsonObject msg) {
+    private void onChat(String id, String type, JsonObject msg) {
         if (id == null || id.isEmpty()) {
             throw new ApiException(ApiError.invalid("chat needs a string id", "id"));
         }
         if (active.containsKey(id)) {
             throw new ApiException(ApiError.invalid("a chat with id " + id + " is already streaming", "id"));
         }
-        String type = msg.getString("type");
         boolean regenerate = type.equals("regenerate"); // a new answer to a stored message: nothing new from the user
-        String content = msg.getValue("content") instanceof String c && !c.isBlank() ? c : null;
-        if (content == null && !regenerate) {
-            throw new ApiException(ApiError.invalid("content must be a non-empty string", "content"));
+        List<ChatMessage> messages = regenerate ? new ArrayList<>() : SocketTools.messages(type, msg);
+        if (regenerate && msg.getValue("system") instanceof String system && !system.isBlank()) {
+            messages.add(new ChatMessage("system", system));
         }
+        // what titles a new conversation in the client's list: the user's words, not a tool's output
+        String content = type.equals("chat") || type.equals("edit") ? messages.get(messages.size() - 1).content() : null;
         if (streams >= limits.maxStreams()) {
             error(id, "too_many_streams", "at most " + limits.maxStreams() + " conversations may stream on one connection");
             return;
@@ -171,15 +173,8 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         }
         turn = ConversationOps.versionOf(type, msg, turn);
         SamplingFields.Parsed parsed = SocketParams.parse(msg.getValue("params"), limits.sampling());
-        List<ChatMessage> messages = new ArrayList<>();
-        if (msg.getValue("system") instanceof String system && !system.isBlank()) {
-            messages.add(new ChatMessage("system", system));
-        }
-        if (!regenerate) {
-            messages.add(new ChatMessage("user", content));
-        }
         ChatRequest req = new ChatRequest(turn.id(), conversation, messages, null,
-                parsed.params(), parsed.maxTokensGiven(), turn);
+                parsed.params(), parsed.maxTokensGiven(), turn).withTools(SocketTools.tools(msg));
         streams++;
         metrics.streamStarted();
         active.put(id, null); // reserved: a cancel before the start is remembered
@@ -352,6 +347,7 @@ public final class ChatSocket implements LiveStreams.Interruptible {
     private final class Sink implements ChatSink {
         private final String id;
         private final long started = System.nanoTime();
+        private boolean calledTools;
 
         Sink(String id) {
             this.id = id;
@@ -377,11 +373,18 @@ public final class ChatSocket implements LiveStreams.Interruptible {
         }
 
         @Override
+        public void onToolCall(int index, ToolCall call) {
+            calledTools = true;
+            send(SocketTools.callFrame(id, index, call));
+        }
+
+        @Override
         public void onDone(FinishReason reason, Usage usage) {
             release(id);
             double seconds = (System.nanoTime() - started) / 1e9;
             double decode = (usage.totalNanos() - usage.timeToFirstTokenNanos()) / 1e9;
-            send(new JsonObject().put("type", "done").put("id", id).put("finish_reason", reason.wireName())
+            send(new JsonObject().put("type", "done").put("id", id).put("finish_reason",
+                            calledTools && reason == FinishReason.STOP ? "tool_calls" : reason.wireName())
                     .put("usage", new JsonObject().put("prompt_tokens", usage.promptTokens())
                             .put("completion_tokens", usage.completionTokens())
                             .put("cached_tokens", usage.cachedTokens()))

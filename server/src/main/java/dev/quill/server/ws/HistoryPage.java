@@ -4,6 +4,7 @@ import dev.quill.server.chat.ApiError;
 import dev.quill.server.chat.ApiException;
 import dev.quill.server.store.ConversationTree;
 import dev.quill.server.store.StoredMessage;
+import dev.quill.server.toolcall.ToolMessages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -77,6 +78,12 @@ record HistoryPage(int first, int total, JsonArray messages) {
         if (versions.size() > 1) {
             json.put("versions", new JsonArray(List.copyOf(versions)));
         }
+        if (m.toolCalls() != null) {
+            json.put("tool_calls", ToolMessages.wire(m.toolCalls())); // OpenAI's shape, as the page's tools would send them back
+        }
+        if (m.toolCallId() != null) {
+            json.put("tool_call_id", m.toolCallId());
+        }
         if (m.timings() != null) { // the names of the done frame's, so a reloaded answer reads as a streamed one
             json.put("timings", new JsonObject().put("time_to_first_token_ms", m.timings().timeToFirstTokenMs())
                             .put("tokens_per_second", m.timings().tokensPerSecond()))
@@ -90,6 +97,9 @@ record HistoryPage(int first, int total, JsonArray messages) {
     private static JsonObject truncated(JsonObject m, long budget) {
         String content = m.getString("content");
         m.put("content", "").put("truncated", true);
+        if (SocketWriter.utf8Length(m.encode()) > budget) {
+            m.remove("tool_calls"); // calls too large for a page: the truncated message says so
+        }
         long room = budget - SocketWriter.utf8Length(m.encode());
         int cut = 0;
         long size = 0;

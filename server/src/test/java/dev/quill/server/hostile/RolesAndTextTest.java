@@ -66,7 +66,8 @@ class RolesAndTextTest {
     void theFiveRolesAreAccepted() {
         JsonArray messages = new JsonArray();
         for (String role : new String[] {"system", "developer", "user", "assistant", "tool", "user"}) {
-            messages.add(new JsonObject().put("role", role).put("content", "a " + role + " turn"));
+            JsonObject m = new JsonObject().put("role", role).put("content", "a " + role + " turn");
+            messages.add(role.equals("tool") ? m.put("tool_call_id", "call_1") : m); // a tool message answers a call
         }
 
         HttpResponse<Buffer> r = wire.post("/v1/chat/completions", Wire.chat(messages, 2));

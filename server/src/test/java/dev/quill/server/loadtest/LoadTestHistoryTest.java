@@ -96,7 +96,7 @@ class LoadTestHistoryTest {
         // the second turn's message again, under a second id, and its answer after the copy: on the branch history reads
         tamper = (n, m) -> m.role().equals("user") && n == 4
                 ? new StoredMessage[] {m, new StoredMessage(m.id() + "-again", m.role(), m.content(), null, m.createdAtMillis(),
-                        m.id(), null)}
+                        m.id(), null, null, null)}
                 : m.role().equals("assistant") && n == 5 ? new StoredMessage[] {m.withParent(m.parent() + "-again")}
                 : new StoredMessage[] {m};
         Run run = run(1, 2, 2);

@@ -22,7 +22,7 @@ interface ConversationOperationsContract {
 
     private static StoredMessage child(String role, String parent, String content) {
         return new StoredMessage("m-" + newId(), role, content, role.equals("assistant") ? "stop" : null,
-                System.currentTimeMillis(), parent, null);
+                System.currentTimeMillis(), parent, null, null, null);
     }
 
     private static List<String> ids(List<StoredMessage> messages) {
@@ -76,7 +76,7 @@ interface ConversationOperationsContract {
         StoredMessage old1 = new StoredMessage("m-" + newId(), "user", "old question", null, 1L);
         StoredMessage old2 = new StoredMessage("m-" + newId(), "assistant", "old answer", "stop", 2L);
         StoredMessage timed = new StoredMessage("m-" + newId(), "assistant", "stopped early", "cancelled", 3L, old1.id(),
-                new StoredMessage.Timings(12, 7, 41.5, 88.25));
+                new StoredMessage.Timings(12, 7, 41.5, 88.25), null, null);
         store.append(conv, old1).compose(v -> store.append(conv, old2)).compose(v -> store.append(conv, timed))
                 .compose(v -> store.conversation(conv))
                 .onComplete(ctx.succeeding(c -> ctx.verify(() -> {

@@ -1,5 +1,6 @@
 package dev.quill.server.store;
 
+import dev.quill.server.toolcall.ToolCall;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -93,6 +94,24 @@ abstract class ConversationStoreContractTest implements ConversationOperationsCo
                 .compose(v -> store.history(conv))
                 .onComplete(ctx.succeeding(history -> ctx.verify(() -> {
                     assertThat(history).containsExactly(odd);
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void toolCallsAndToolResultsRoundTripExactly(VertxTestContext ctx) {
+        String conv = newId();
+        StoredMessage calls = new StoredMessage("m-" + newId(), "assistant", "", "stop", 1_700_000_000_124L, null, null,
+                List.of(new ToolCall("call_a", "get_weather", "{\"city\": \"Zürich \\\" 🙂\"}"),
+                        new ToolCall("call_b", "get_time", "{}")), null);
+        StoredMessage result = new StoredMessage("m-" + newId(), "tool", "18 C", null, 1_700_000_000_125L, null, null, null, "call_a");
+        store.append(conv, calls)
+                .compose(v -> store.append(conv, result))
+                .compose(v -> store.history(conv))
+                .onComplete(ctx.succeeding(history -> ctx.verify(() -> {
+                    assertThat(history).containsExactly(calls, result);
+                    assertThat(history.get(0).toolCalls()).hasSize(2);
+                    assertThat(history.get(1).toolCallId()).isEqualTo("call_a");
                     ctx.completeNow();
                 })));
     }
