@@ -136,7 +136,9 @@ final class StreamPump implements TokenListener {
             if (!scores.isEmpty()) {
                 pendingScores = new ArrayList<>();
             }
-            if (!promptDelivered && promptIds != null) { // a one-token prompt has no scores, but its id still counts
+            // a progress-only drain comes before the prompt's scores are whole: they go with the first token
+            boolean tokenOrEnd = !text.isEmpty() || !scores.isEmpty() || terminal != null;
+            if (!promptDelivered && promptIds != null && tokenOrEnd) { // a one-token prompt has no scores, but its id still counts
                 promptDelivered = true;
                 prompt = List.copyOf(promptScores);
             }

@@ -37,6 +37,7 @@ final class OpsClient implements AutoCloseable {
             switch (f.getString("type")) {
                 case "start" -> start = f;
                 case "delta" -> text.append(f.getString("text"));
+                case "progress" -> { } // the prompt being read, before the first text
                 case "done", "error" -> {
                     return new Answer(start, text.toString(), f);
                 }
