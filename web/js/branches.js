@@ -62,7 +62,7 @@ function toolButton(text, className, label, onClick) {
   b.type = 'button';
   b.className = `link ${className}`;
   b.textContent = text;
-  b.setAttribute('aria-label', label);
+  b.setAttribute('aria-label', `${text}: ${label.charAt(0).toLowerCase()}${label.slice(1)}`); // the visible word first (WCAG 2.5.3)
   b.title = label;
   b.addEventListener('click', onClick);
   return b;

@@ -245,7 +245,9 @@ describe('rendering and usability of the chat page', { skip: BASE ? false : 'QUI
     await page.fill('#input', 'Thanks! Now the same in Go?');
     await page.press('#input', 'Enter');
     assert.match(await settled(page), /^(length|stop)$/);
-    await page.waitForFunction(() => document.getElementById('conversation-title').textContent === 'Thanks! Now the same in Go?');
+    // opened by link, the conversation keeps the title of its first message and joins the list
+    await page.waitForFunction(() => document.getElementById('conversation-title').textContent === 'Show me some Markdown');
+    await page.locator('#conversation-list li', { hasText: 'Show me some Markdown' }).waitFor();
     await page.locator('#input').blur();
     if (process.env.QUILL_SCREENSHOT) {
       await page.screenshot({ path: path.join(path.dirname(process.env.QUILL_SCREENSHOT), 'chat-page-rendering.png') });
