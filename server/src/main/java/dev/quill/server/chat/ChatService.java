@@ -96,8 +96,13 @@ public final class ChatService {
                     if (client.clientGone()) {
                         throw PromptBuilder.cancelled(); // nothing reaches the engine for a client that has gone
                     }
-                    StreamPump pump = new StreamPump(ctx, sink, (reason, usage) -> finished(req, plan, sink, reason, usage));
-                    RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump,
+                    TurnTokens.Recorder[] answer = new TurnTokens.Recorder[1]; // the ids it generates, for the next turn
+                    StreamPump pump = new StreamPump(ctx, sink, (reason, usage) -> {
+                        remember(req, prompt, answer[0], sink);
+                        finished(req, plan, sink, reason, usage);
+                    });
+                    answer[0] = new TurnTokens.Recorder(pump);
+                    RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), answer[0],
                             req.grammar()));
                     ActiveChat active = new Running(conversation, handle);
                     return storeUserMessages(req, plan)
@@ -144,6 +149,14 @@ public final class ChatService {
         store.append(req.conversationId(), req.turn().owner(), List.of(answer), false)
                 .onSuccess(v -> sink.onDone(reason, usage))
                 .onFailure(e -> sink.onError(ChatErrors.of(e)));
+    }
+
+    /** Keeps a stored conversation's turn in exact tokens, for its next prompt ({@link TurnTokens}). */
+    private void remember(ChatRequest req, PromptBuilder.Prompt prompt, TurnTokens.Recorder answer, RecordingSink sink) {
+        if (req.conversationId() != null && prompt.text() != null && !sink.dropped()) {
+            prompts.turnTokens().remember(req.conversationId(),
+                    new TurnTokens.Turn(prompt.text(), prompt.ids(), answer.ids(), sink.text()));
+        }
     }
 
     /** A retried turn that was answered: the stored answer again, and no generation. */

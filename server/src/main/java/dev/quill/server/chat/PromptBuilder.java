@@ -3,6 +3,7 @@ package dev.quill.server.chat;
 import dev.quill.model.LanguageModel;
 import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.template.ChatMessage;
+import dev.quill.model.template.RenderedPrompt;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.StoredMessage;
 import io.vertx.core.Future;
@@ -10,7 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -33,8 +36,13 @@ public final class PromptBuilder {
      * The prompt for the engine, and the sampling with max_tokens settled.
      *
      * @param omittedMessages stored messages left out so the prompt fits the context (still in the store)
+     * @param text the rendered chat prompt of a stored conversation, which {@link TurnTokens} keeps; else null
      */
-    public record Prompt(int[] ids, SamplingParams params, int omittedMessages) {
+    public record Prompt(int[] ids, SamplingParams params, int omittedMessages, String text) {
+
+        public Prompt(int[] ids, SamplingParams params, int omittedMessages) {
+            this(ids, params, omittedMessages, null);
+        }
     }
 
     /**
@@ -54,6 +62,7 @@ public final class PromptBuilder {
     private final ServerMetrics metrics;
     private final WorkerExecutor executor;
     private final PromptFit fit;
+    private final TurnTokens turns;
     private final AtomicInteger pending = new AtomicInteger(); // queued or running builds
 
     public PromptBuilder(Vertx vertx, LanguageModel model, int maxLength, int defaultMaxTokens, Limits limits,
@@ -65,6 +74,15 @@ public final class PromptBuilder {
         this.metrics = metrics;
         this.executor = vertx.createSharedWorkerExecutor("quill-prompt", limits.workers());
         this.fit = new PromptFit(this::encodeChat, model.tokenBound(), maxLength, limits.maxMessages());
+        this.turns = new TurnTokens(model.tokenizer(), TURNS_KEPT);
+    }
+
+    /** Conversations whose last turn's exact tokens are kept: a few MB at most (ids up to the context each). */
+    private static final int TURNS_KEPT = 4096;
+
+    /** The exact tokens of stored conversations' last turns, which their next prompts begin with. */
+    public TurnTokens turnTokens() {
+        return turns;
     }
 
     public Limits limits() {
@@ -141,8 +159,11 @@ public final class PromptBuilder {
                     + ") leaves no room for a prompt in the model's context of " + maxLength + " tokens"));
         }
         boolean stored = req.conversationId() != null; // only a stored conversation is trimmed
+        Map<int[], RenderedText> rendered = new IdentityHashMap<>(); // what each candidate's ids were made from
         PromptFit.Fit f = req.rawPrompt() != null ? raw(req.rawPrompt(), reserve)
-                : fit.fit(messages(req, history), reserve, gone, stored);
+                : !stored ? fit.fit(messages(req, history), reserve, gone, stored)
+                : new PromptFit(m -> encodeStored(m, turns.last(req.conversationId()), rendered), model.tokenBound(),
+                        maxLength, limits.maxMessages()).fit(messages(req, history), reserve, gone, stored);
         if (f.ids() == null) {
             throw new ApiException(ApiError.contextLength("the prompt (" + (f.exact() ? "" : "at least ")
                     + f.promptTokens() + " tokens)"
@@ -153,7 +174,29 @@ public final class PromptBuilder {
                             + "with conversation_id, whose oldest messages are then left out")));
         }
         int maxTokens = req.maxTokensGiven() ? p.maxTokens() : Math.min(defaultMaxTokens, maxLength - f.ids().length);
-        return new Prompt(f.ids(), p.toBuilder().maxTokens(maxTokens).build(), f.omitted());
+        RenderedText made = rendered.get(f.ids());
+        if (made != null && made.reused() > 0) {
+            turns.counted(made.reused());
+        }
+        return new Prompt(f.ids(), p.toBuilder().maxTokens(maxTokens).build(), f.omitted(),
+                made == null ? null : made.text());
+    }
+
+    /** A candidate prompt's text, and how many of its first ids are the last turn's exact ones. */
+    private record RenderedText(String text, int reused) {
+    }
+
+    /** A stored conversation's candidate: the last turn's exact ids where it continues that turn. */
+    private int[] encodeStored(List<ChatMessage> messages, TurnTokens.Turn last, Map<int[], RenderedText> rendered) {
+        metrics.promptRendered();
+        RenderedPrompt prompt = model.renderChat(messages, true, null);
+        int[] ids = last == null ? null : turns.encode(last, prompt);
+        int reused = ids == null ? 0 : last.promptIds().length + last.answerIds().length;
+        if (ids == null) {
+            ids = model.tokenizer().encodeRendered(prompt);
+        }
+        rendered.put(ids, new RenderedText(prompt.text(), reused));
+        return ids;
     }
 
     /** A raw completion prompt: refused by its character count before it is tokenized, when it can be. */
