@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * prefix cache would stop matching at the first difference, inside the previous answer).
  *
  * <p>The next prompt takes them only when its rendered text begins with the last turn's prompt text
- * followed by the answer's text, and the answer's ids decode to that text: what the model sees is
+ * followed by the answer's text, and the answer's ids are plain text that decodes to it: what the model sees is
  * the same text either way, only its cut into tokens is the model's own. The rest of the prompt (the
  * template's end of the answer, the new messages) is tokenized as always. A template that renders
  * past answers differently, a trimmed conversation, a stop string cut from the text: no match, and
@@ -71,8 +71,7 @@ public final class TurnTokens {
     int[] encode(Turn last, RenderedPrompt rendered) {
         String text = rendered.text();
         String before = last.promptText() + last.answerText();
-        if (!text.startsWith(before) || text.length() == before.length()
-                || !tokenizer.decode(last.answerIds()).equals(last.answerText())) {
+        if (!text.startsWith(before) || text.length() == before.length() || !plainText(last)) {
             return null;
         }
         List<int[]> content = new ArrayList<>(); // the rest's message contents, in its own offsets
@@ -95,6 +94,20 @@ public final class TurnTokens {
     void counted(int tokens) {
         reusedTokens.addAndGet(tokens);
         reusedPrompts.incrementAndGet();
+    }
+
+    /**
+     * Whether the answer's ids are exactly its text: no special token among them (its text is left
+     * out of the answer, so the model would see a control token the text does not hold) and they
+     * decode to the stored text (not so when a stop string cut it).
+     */
+    private boolean plainText(Turn last) {
+        for (int id : last.answerIds()) {
+            if (tokenizer.isAddedToken(id)) {
+                return false;
+            }
+        }
+        return tokenizer.decode(last.answerIds()).equals(last.answerText());
     }
 
     /**
