@@ -185,10 +185,15 @@ final class BlockPool {
         }
     }
 
-    /** Lets go of a sequence's blocks and of what it reserved but never took. */
+    /**
+     * Lets go of a sequence's blocks and of what it reserved but never took. Last block first, so
+     * that among the cached ones a prefix's tail is evicted before its head: a chain broken at its
+     * head would leave every block after it cached but unreachable, and the head (a system prompt,
+     * the early turns) is what other sequences share most.
+     */
     void release(int[] blocks, int count, int unreserved) {
         reserved -= unreserved;
-        for (int i = 0; i < count; i++) {
+        for (int i = count - 1; i >= 0; i--) {
             int b = blocks[i];
             if (--refs[b] > 0) {
                 continue;
