@@ -4,6 +4,7 @@ import dev.quill.model.decoder.KvCache;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -34,7 +35,7 @@ final class BlockPool {
     private final int[] refs;                 // holders of each block
     private final Key[] keys;                 // what an indexed block holds, else null
     private final long[] generations;         // bumped when a block is handed out anew
-    private final int[] free;                 // a stack of unindexed blocks nobody holds
+    private final BitSet free;                // unindexed blocks nobody holds
     private int freeCount;
     private final LinkedHashSet<Integer> evictable = new LinkedHashSet<>(); // indexed, unheld; oldest first
     private final Map<Key, Integer> index = new HashMap<>();
@@ -62,10 +63,9 @@ final class BlockPool {
         refs = new int[blocks];
         keys = new Key[blocks];
         generations = new long[blocks];
-        free = new int[blocks];
-        for (int b = blocks - 1; b >= 0; b--) {
-            free[freeCount++] = b;
-        }
+        free = new BitSet(blocks);
+        free.set(0, blocks);
+        freeCount = blocks;
     }
 
     int blocks() {
@@ -138,14 +138,26 @@ final class BlockPool {
         return true;
     }
 
-    /** Takes one reserved block for a growing sequence: a free one, else the least recently used cached one. */
+    /** {@link #take(int, int)} for a sequence's first block of one. */
     int take() {
+        return take(-1, 1);
+    }
+
+    /**
+     * Takes one reserved block for a growing sequence: a free one, else the least recently used
+     * cached one. A free block is chosen to keep the sequence's blocks one run of the pool, which
+     * attention reads in place instead of gathering: the block after {@code previous} (its last
+     * block, or -1), else the start of a free run of {@code wanted} blocks (what it may still take).
+     */
+    int take(int previous, int wanted) {
         if (reserved <= 0) {
             throw new IllegalStateException("a block was taken without a reservation");
         }
         int b;
         if (freeCount > 0) {
-            b = free[--freeCount];
+            b = previous >= 0 && previous + 1 < refs.length && free.get(previous + 1) ? previous + 1 : runStart(wanted);
+            free.clear(b);
+            freeCount--;
         } else {
             Iterator<Integer> oldest = evictable.iterator();
             b = oldest.next(); // the reservation guarantees one
@@ -201,9 +213,23 @@ final class BlockPool {
             if (keys[b] != null) {
                 evictable.add(b); // the most recently used end
             } else {
-                free[freeCount++] = b;
+                free.set(b);
+                freeCount++;
             }
         }
+    }
+
+    /** The first free run of at least {@code wanted} blocks, else the first free block. */
+    private int runStart(int wanted) {
+        int first = free.nextSetBit(0);
+        for (int b = first; b >= 0; ) {
+            int end = free.nextClearBit(b);
+            if (end - b >= wanted) {
+                return b;
+            }
+            b = end < refs.length ? free.nextSetBit(end) : -1;
+        }
+        return first;
     }
 
     private void forget(int b) {

@@ -206,7 +206,8 @@ final class Scheduler {
     /** Takes blocks (reserved at admission) until the sequence's table covers {@code end} positions. */
     private void grow(Sequence s, int end) {
         while (s.blockCount * KvCache.BLOCK_SIZE < end) {
-            s.blocks[s.blockCount++] = pool.take();
+            s.blocks[s.blockCount] = pool.take(s.blockCount == 0 ? -1 : s.blocks[s.blockCount - 1], s.reservedLeft);
+            s.blockCount++;
             s.reservedLeft--;
         }
         publishPool();

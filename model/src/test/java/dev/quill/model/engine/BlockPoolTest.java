@@ -115,4 +115,23 @@ class BlockPoolTest {
         assertThat(pool.cachedBlocks()).isZero();
         assertThat(pool.lookup(next, next.length - 1).tokens()).as("taken over: no longer in the index").isEqualTo(B);
     }
+
+    /** A growing sequence's blocks stay one run of the pool where the free blocks allow: attention reads it in place. */
+    @Test
+    void aSequenceTakesTheBlockAfterItsLastOrTheStartOfAFreeRunLongEnough() {
+        BlockPool pool = new BlockPool(8);
+        BlockPool.Hit none = new BlockPool.Hit(new int[0], 0);
+        assertThat(pool.admit(none, 8)).isTrue();
+        int a0 = pool.take(-1, 2);
+        int a1 = pool.take(a0, 1);
+        int b0 = pool.take(-1, 1);
+        int c0 = pool.take(-1, 2);
+        int c1 = pool.take(c0, 1);
+        assertThat(new int[] {a0, a1, b0, c0, c1}).containsExactly(0, 1, 2, 3, 4);
+        pool.release(new int[] {b0}, 1, 0);                         // free: 2, then 5..7
+        int d0 = pool.take(-1, 3);
+        assertThat(d0).as("2 is free but alone; 5..7 holds all 3").isEqualTo(5);
+        assertThat(pool.take(d0, 2)).isEqualTo(6);
+        assertThat(pool.take(-1, 1)).isEqualTo(2);
+    }
 }
