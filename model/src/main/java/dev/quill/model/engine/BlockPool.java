@@ -72,6 +72,11 @@ final class BlockPool {
         return refs.length;
     }
 
+    /** How many times block {@code b} has been handed out anew (0 for -1, the root). */
+    long generation(int b) {
+        return b < 0 ? 0 : generations[b];
+    }
+
     int freeBlocks() {
         return freeCount;
     }
@@ -171,12 +176,14 @@ final class BlockPool {
     }
 
     /**
-     * Indexes a full, computed block after {@code parent} (-1 for the first); returns the block that
-     * the index now names for this content: {@code block}, or another that already held it (the
-     * parent the next block's key must name).
+     * Indexes a full, computed block after {@code parent} (-1 for the first) as it was in
+     * {@code parentGeneration}; returns the block that the index now names for this content:
+     * {@code block}, or another that already held it (the parent the next block's key must name,
+     * with its {@link #generation} now: if that block is handed out again meanwhile, the next key
+     * names the old generation and can never be found, rather than claim to follow the new content).
      */
-    int index(int parent, int block, int[] tokens) {
-        Key key = new Key(parent, parent < 0 ? 0 : generations[parent], tokens);
+    int index(int parent, long parentGeneration, int block, int[] tokens) {
+        Key key = new Key(parent, parentGeneration, tokens);
         Integer known = index.get(key);
         if (known != null) {
             return known;
@@ -189,8 +196,8 @@ final class BlockPool {
     }
 
     /** Indexes a finished turn's last, partial block (unless that content is indexed already). */
-    void indexPartial(int parent, int block, int[] tokens) {
-        Key key = new Key(parent, parent < 0 ? 0 : generations[parent], tokens);
+    void indexPartial(int parent, long parentGeneration, int block, int[] tokens) {
+        Key key = new Key(parent, parentGeneration, tokens);
         if (keys[block] == null && !index.containsKey(key)) {
             keys[block] = key;
             index.put(key, block);

@@ -186,6 +186,7 @@ final class Scheduler {
             s.reservedLeft = needed - hit.blocks().length;
             s.indexedBlocks = hit.tokens() / KvCache.BLOCK_SIZE;
             s.indexParent = s.indexedBlocks == 0 ? -1 : hit.blocks()[s.indexedBlocks - 1];
+            s.indexParentGeneration = pool.generation(s.indexParent);
             s.computed = hit.tokens();
             s.cachedTokens = hit.tokens();
             if (hit.tokens() > 0) {
@@ -220,7 +221,8 @@ final class Scheduler {
         }
         for (int i = s.indexedBlocks; (i + 1) * KvCache.BLOCK_SIZE <= s.computed; i = ++s.indexedBlocks) {
             int[] content = java.util.Arrays.copyOfRange(s.tokens, i * KvCache.BLOCK_SIZE, (i + 1) * KvCache.BLOCK_SIZE);
-            s.indexParent = pool.index(s.indexParent, s.blocks[i], content);
+            s.indexParent = pool.index(s.indexParent, s.indexParentGeneration, s.blocks[i], content);
+            s.indexParentGeneration = pool.generation(s.indexParent);
         }
     }
 
@@ -228,7 +230,7 @@ final class Scheduler {
     private void release(Sequence s, boolean keepTail) {
         int full = s.computed / KvCache.BLOCK_SIZE;
         if (keepTail && s.computed % KvCache.BLOCK_SIZE != 0 && full < s.blockCount && s.indexedBlocks == full) {
-            pool.indexPartial(s.indexParent, s.blocks[full],
+            pool.indexPartial(s.indexParent, s.indexParentGeneration, s.blocks[full],
                     java.util.Arrays.copyOfRange(s.tokens, full * KvCache.BLOCK_SIZE, s.computed));
         }
         pool.release(s.blocks, s.blockCount, s.reservedLeft);

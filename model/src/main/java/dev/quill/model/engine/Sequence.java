@@ -39,6 +39,7 @@ final class Sequence implements RequestHandle {
     int reservedLeft;          // blocks reserved at admission and not yet taken
     int indexedBlocks;         // full blocks entered in the pool's prefix index
     int indexParent = -1;      // the block the index names for the last of those, or -1
+    long indexParentGeneration; // that block's generation when it was named
     int cachedTokens;
     int generated;
     long firstTokenAt;

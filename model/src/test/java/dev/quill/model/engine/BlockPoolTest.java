@@ -29,7 +29,7 @@ class BlockPoolTest {
                 table[i] = pool.take();
             }
             if ((i + 1) * B <= text.length) {
-                parent = pool.index(parent, table[i], Arrays.copyOfRange(text, i * B, (i + 1) * B));
+                parent = pool.index(parent, pool.generation(parent), table[i], Arrays.copyOfRange(text, i * B, (i + 1) * B));
             }
         }
         return table;
@@ -106,7 +106,7 @@ class BlockPoolTest {
         BlockPool pool = new BlockPool(4);
         int[] turn = tokens(0, B + 7);
         int[] table = run(pool, turn, 2);
-        pool.indexPartial(table[0], table[1], Arrays.copyOfRange(turn, B, B + 7));
+        pool.indexPartial(table[0], pool.generation(table[0]), table[1], Arrays.copyOfRange(turn, B, B + 7));
         pool.release(table, 2, 0);
         int[] next = tokens(0, B + 12);
         BlockPool.Hit hit = pool.lookup(next, next.length - 1);
@@ -133,5 +133,33 @@ class BlockPoolTest {
         assertThat(d0).as("2 is free but alone; 5..7 holds all 3").isEqualTo(5);
         assertThat(pool.take(d0, 2)).isEqualTo(6);
         assertThat(pool.take(-1, 1)).isEqualTo(2);
+    }
+
+    /**
+     * A sequence whose prefix's canonical block is someone else's cached one, evicted and handed out
+     * again before the sequence indexes its next block: that key names the old generation, so a
+     * text that begins with the block's new content never finds the sequence's block.
+     */
+    @Test
+    void aKeyAfterACanonicalParentThatWasHandedOutAgainIsNeverFound() {
+        BlockPool pool = new BlockPool(4);
+        int[] x = tokens(0, B);
+        int[] first = run(pool, x, 1);
+        pool.release(first, 1, 0);                                  // x's block cached, 3 free
+        assertThat(pool.admit(new BlockPool.Hit(new int[0], 0), 4)).isTrue();
+        int mine = pool.take();                                     // a sequence computes x again in its own block
+        int canonical = pool.index(-1, 0, mine, x);
+        assertThat(canonical).isEqualTo(first[0]);
+        long generation = pool.generation(canonical);
+        int next = pool.take();                                     // the sequence's second block
+        pool.take();                                                // the last free block
+        int z = pool.take();                                        // evicts x's cached block for other content
+        assertThat(z).isEqualTo(canonical);
+        pool.index(-1, 0, z, tokens(500, B));
+        pool.index(canonical, generation, next, tokens(100, B));    // the sequence indexes its second block, after x
+        int[] zThen = new int[2 * B + 1];
+        System.arraycopy(tokens(500, B), 0, zThen, 0, B);
+        System.arraycopy(tokens(100, B), 0, zThen, B, B);
+        assertThat(pool.lookup(zThen, 2 * B).tokens()).isEqualTo(B);
     }
 }
