@@ -6,6 +6,7 @@ import dev.quill.model.cli.TrainCommand;
 import dev.quill.model.cli.MklCodePath;
 import dev.quill.model.cli.TorchThreads;
 import dev.quill.model.decoder.DecoderOptions;
+import dev.quill.model.decoder.KvCache;
 import dev.quill.model.engine.Engine;
 import dev.quill.model.engine.EngineOptions;
 import dev.quill.model.engine.KvBudget;
@@ -107,10 +108,11 @@ public final class Main {
         try {
             ModelConfig mc = ModelConfigReader.read(config.modelPath());
             int maxLength = config.maxLength() == 0 ? mc.maxPositions() : Math.min(config.maxLength(), mc.maxPositions());
-            int slots = KvBudget.slots(mc, maxLength, config.slots(), config.kvBudgetTokens());
-            model = LanguageModel.load(config.modelPath(), new DecoderOptions(config.device(), slots, maxLength));
-            System.out.printf("KV cache: %d slots x %d tokens (%.1f MB)%n", slots, maxLength,
-                    slots * (double) maxLength * KvBudget.bytesPerToken(mc, 4) / 1e6);
+            long kvTokens = KvBudget.poolTokens(mc, maxLength, config.slots(), config.kvBudgetTokens());
+            model = LanguageModel.load(config.modelPath(), new DecoderOptions(config.device(), config.slots(), maxLength, kvTokens));
+            System.out.printf("KV cache: %d blocks of %d tokens (%.1f MB), shared by up to %d sequences of %d tokens%n",
+                    model.decoder().cache().blocks(), KvCache.BLOCK_SIZE, model.decoder().cache().bytes() / 1e6,
+                    config.slots(), maxLength);
         } catch (RuntimeException e) {
             System.err.println("serve: cannot load the model: " + e.getMessage());
             System.exit(1);

@@ -35,8 +35,9 @@ record Attention(Linear qkv, Linear out, int heads, int kvHeads, int headDim, ND
     }
 
     /**
-     * Ragged: each chunk's queries against its own slot's keys up to its own length, read in place,
-     * with its own causal mask when it has more than one token. Padding the chunks to the longest
+     * Ragged: each chunk's queries against its own sequence's keys up to its own length, read in
+     * place when its blocks are one run of the pool and gathered from them otherwise, with its own
+     * causal mask when it has more than one token. Padding the chunks to the longest
      * instead would compute every decode row as wide as the longest prompt chunk (16 decodes beside
      * a 128-token chunk: 2048 rows for 143 tokens); gathering the slots would copy every one up to
      * the longest sequence, per layer and step. This costs ~10 small operators per chunk and layer
@@ -47,7 +48,7 @@ record Attention(Linear qkv, Linear out, int heads, int kvHeads, int headDim, ND
         NDList queries = layout.batch == 1 ? new NDList(q) : q.split(layout.splits, 0); // B of (T_b, H, hd)
         NDList outputs = new NDList(layout.batch);
         for (int b = 0; b < layout.batch; b++) {
-            NDList kv = cache.readSlot(layer, layout.slots[b], layout.ends[b]); // each (kvHeads, L_b, hd)
+            NDList kv = cache.readChunk(layer, layout, b); // each (kvHeads, L_b, hd)
             outputs.add(layout.lengths[b] == 1
                     ? attendToken(queries.get(b), kv)
                     : attendChunk(queries.get(b), kv, layout.masks[b], layout.lengths[b]));
@@ -84,7 +85,7 @@ record Attention(Linear qkv, Linear out, int heads, int kvHeads, int headDim, ND
     }
 
     /**
-     * One new token per sequence, every key visible, the sequences one view of the cache (batch-1
+     * One new token per sequence, every key visible, the sequences one view of the pool (batch-1
      * decode): no mask, no copies, one product for the batch. (B, H, hd) is (B, kvHeads, group, hd).
      */
     private NDArray attendOneToken(NDArray q, NDList kv, BatchLayout layout) {

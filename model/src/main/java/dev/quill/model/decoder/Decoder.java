@@ -32,6 +32,12 @@ public final class Decoder implements AutoCloseable {
     private final KvCache cache;
 
     Decoder(ModelConfig config, NDManager manager, Checkpoint checkpoint, DataType type, Parts parts, int slots, int maxLength) {
+        this(config, manager, checkpoint, type, parts, slots, maxLength, 0);
+    }
+
+    /** @param kvTokens the KV pool's size in positions, or 0 for slots x maxLength */
+    Decoder(ModelConfig config, NDManager manager, Checkpoint checkpoint, DataType type, Parts parts, int slots, int maxLength,
+            long kvTokens) {
         this.config = config;
         this.manager = manager;
         this.checkpoint = checkpoint;
@@ -42,7 +48,7 @@ public final class Decoder implements AutoCloseable {
         this.blocks = parts.blocks();
         this.finalNorm = parts.finalNorm();
         this.lmHead = parts.lmHead();
-        this.cache = new KvCache(manager, config.numLayers(), slots, config.numKvHeads(), maxLength, config.headDim(), type);
+        this.cache = new KvCache(manager, config.numLayers(), slots, config.numKvHeads(), maxLength, config.headDim(), type, kvTokens);
     }
 
     /** What a family's wiring builds from a checkpoint. */
@@ -105,7 +111,7 @@ public final class Decoder implements AutoCloseable {
         check(chunks);
         // Every array made during the pass, whichever manager it lands in, closes with the scope.
         try (NDScope scope = new NDScope(); NDManager pass = manager.newSubManager()) {
-            BatchLayout layout = new BatchLayout(pass, chunks, type);
+            BatchLayout layout = new BatchLayout(pass, chunks, type, cache);
             NDArray x = embed.lookup(layout);                                   // (N, D): every chunk's tokens, packed
             if (positionEmbed != null) {
                 x = x.add(positionEmbed.get(layout.positionRows));
@@ -143,12 +149,10 @@ public final class Decoder implements AutoCloseable {
         }
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         for (SequenceChunk c : chunks) {
-            if (c.slot() >= cache.slots()) {
-                throw new IllegalArgumentException("slot " + c.slot() + " is outside the cache's " + cache.slots() + " slots");
-            }
             if (!seen.add(c.slot())) {
                 throw new IllegalArgumentException("slot " + c.slot() + " appears twice in one pass");
             }
+            checkBlocks(c);
             if (c.end() > maxLength()) {
                 throw new ContextOverflowException(c.end(), maxLength());
             }
@@ -156,6 +160,26 @@ public final class Decoder implements AutoCloseable {
                 if (id < 0 || id >= config.vocabSize()) {
                     throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + config.vocabSize());
                 }
+            }
+        }
+    }
+
+    /** The chunk's keys must land inside the pool: its slot's run, or every block its table names. */
+    private void checkBlocks(SequenceChunk c) {
+        int used = KvCache.blocksFor(c.end());
+        if (c.blocks() == null) {
+            if (c.slot() >= cache.slots() || cache.slotFirstBlock(c.slot()) + used > cache.blocks()) {
+                throw new IllegalArgumentException("slot " + c.slot() + " is outside the cache's " + cache.slots() + " slots");
+            }
+            return;
+        }
+        if (c.blocks().length < used) {
+            throw new IllegalArgumentException("a block table of " + c.blocks().length + " blocks cannot hold "
+                    + c.end() + " positions");
+        }
+        for (int i = 0; i < used; i++) {
+            if (c.blocks()[i] < 0 || c.blocks()[i] >= cache.blocks()) {
+                throw new IllegalArgumentException("block " + c.blocks()[i] + " is outside the pool of " + cache.blocks());
             }
         }
     }

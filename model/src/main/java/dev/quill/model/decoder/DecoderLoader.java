@@ -29,7 +29,7 @@ public final class DecoderLoader {
                 case LLAMA -> new LlamaWiring(config, checkpoint, manager, type).parts();
             };
             int maxLength = options.maxLength() == 0 ? config.maxPositions() : Math.min(options.maxLength(), config.maxPositions());
-            return new Decoder(config, manager, checkpoint, type, parts, options.slots(), maxLength);
+            return new Decoder(config, manager, checkpoint, type, parts, options.slots(), maxLength, options.kvTokens());
         } catch (RuntimeException e) {
             manager.close();
             throw e;

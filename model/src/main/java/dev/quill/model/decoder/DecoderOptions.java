@@ -5,11 +5,20 @@ package dev.quill.model.decoder;
  *
  * @param device "cpu" or "gpu:N"
  * @param slots sequences the KV cache holds at once
- * @param maxLength tokens per slot; 0 means the model's full context
+ * @param maxLength tokens one sequence may reach; 0 means the model's full context
+ * @param kvTokens the KV cache pool in positions (whole blocks of {@link KvCache#BLOCK_SIZE}), shared by
+ *     every sequence; 0 means slots x maxLength, a full context for each slot
  */
-public record DecoderOptions(String device, int slots, int maxLength) {
+public record DecoderOptions(String device, int slots, int maxLength, long kvTokens) {
+
+    public DecoderOptions(String device, int slots, int maxLength) {
+        this(device, slots, maxLength, 0);
+    }
 
     public DecoderOptions {
+        if (kvTokens < 0) {
+            throw new IllegalArgumentException("kvTokens must be >= 0, got " + kvTokens);
+        }
         if (slots <= 0) {
             throw new IllegalArgumentException("slots must be positive, got " + slots);
         }

@@ -1,6 +1,7 @@
 package dev.quill.model.engine;
 
 import dev.quill.model.decoder.Decoder;
+import dev.quill.model.decoder.KvCache;
 import dev.quill.model.grammar.GrammarMatcher;
 import dev.quill.model.grammar.TokenTrieSource;
 import dev.quill.model.sampling.SamplingParams;
@@ -67,9 +68,11 @@ public final class Engine implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.eosIds = Set.copyOf(eosIds);
         this.options = options;
-        this.scheduler = new Scheduler(decoder.cache().slots(), options, metrics);
+        this.scheduler = new Scheduler(decoder.cache().slots(), new BlockPool(decoder.cache().blocks()), options, metrics);
         this.tokenTrie = new TokenTrieSource(tokenizer.file());
-        this.metrics.kvTokenCapacity.set((long) decoder.cache().slots() * decoder.maxLength());
+        this.metrics.kvTokenCapacity.set((long) decoder.cache().blocks() * KvCache.BLOCK_SIZE);
+        this.metrics.kvBlocks.set(decoder.cache().blocks());
+        this.metrics.kvBytesPerBlock.set(decoder.cache().bytesPerToken() * KvCache.BLOCK_SIZE);
         countLiveArrays(); // before the worker starts, so the gauge is never a meaningless 0
         this.worker = new Thread(this::loop, "quill-engine");
         this.worker.setDaemon(true);
@@ -89,7 +92,8 @@ public final class Engine implements AutoCloseable {
      * Queues a request. Never blocks.
      *
      * @throws EngineError OVERLOADED when the waiting queue is full, CONTEXT_LENGTH_EXCEEDED when
-     *     the prompt plus max_tokens cannot fit the context, INVALID_REQUEST for an empty prompt,
+     *     the prompt plus max_tokens cannot fit the context, KV_CACHE_FULL when they could never fit
+     *     the whole KV pool, INVALID_REQUEST for an empty prompt,
      *     SHUTTING_DOWN once {@link #close} has begun
      */
     public RequestHandle submit(GenerationRequest request) {
@@ -105,6 +109,12 @@ public final class Engine implements AutoCloseable {
             throw new EngineError(EngineError.Code.CONTEXT_LENGTH_EXCEEDED, "the prompt (" + prompt.length
                     + " tokens) plus max_tokens (" + request.params().maxTokens() + ") exceeds the context of "
                     + decoder.maxLength() + " tokens");
+        }
+        int blocks = KvCache.blocksFor((int) Math.min(need, decoder.maxLength()));
+        if (blocks > decoder.cache().blocks()) {
+            throw new EngineError(EngineError.Code.KV_CACHE_FULL, "the prompt (" + prompt.length + " tokens) plus max_tokens ("
+                    + request.params().maxTokens() + ") needs " + blocks + " KV cache blocks of " + KvCache.BLOCK_SIZE
+                    + " tokens, more than the whole cache holds (" + decoder.cache().blocks() + "): lower max_tokens");
         }
         for (int id : prompt) {
             if (id < 0 || id >= decoder.config().vocabSize()) {

@@ -12,6 +12,11 @@ public final class EngineError extends RuntimeException {
         OVERLOADED,
         /** Prompt plus max_tokens does not fit the model's context (HTTP 400). */
         CONTEXT_LENGTH_EXCEEDED,
+        /**
+         * Prompt plus max_tokens needs more KV cache blocks than the whole pool holds, so it could
+         * never be admitted (HTTP 400; a pool that is only busy makes a request wait instead).
+         */
+        KV_CACHE_FULL,
         /** The request itself is malformed, e.g. an empty prompt (HTTP 400). */
         INVALID_REQUEST,
         /** The engine is shutting down (HTTP 503). */

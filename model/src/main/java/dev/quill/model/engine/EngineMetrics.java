@@ -14,6 +14,10 @@ public final class EngineMetrics {
     final AtomicLong running = new AtomicLong();
     final AtomicLong kvTokensInUse = new AtomicLong();
     final AtomicLong kvTokenCapacity = new AtomicLong();
+    final AtomicLong kvBlocks = new AtomicLong();        // the KV pool's blocks
+    final AtomicLong kvBlocksHeld = new AtomicLong();    // held by running sequences
+    final AtomicLong kvBlocksCached = new AtomicLong();  // held by nobody, keeping a prefix for reuse
+    final AtomicLong kvBytesPerBlock = new AtomicLong();
     final LongAdder prefixHits = new LongAdder();
     final LongAdder prefixTokensReused = new LongAdder();
     final LongAdder requestsSubmitted = new LongAdder(); // accepted by submit, whatever became of them
@@ -56,13 +60,19 @@ public final class EngineMetrics {
         return new Snapshot(queueDepth.get(), running.get(), kvTokensInUse.get(), kvTokenCapacity.get(),
                 prefixHits.sum(), prefixTokensReused.sum(), requestsFinished.sum(), promptTokens.sum(),
                 generatedTokens.sum(), promptTokensComputed.sum(), ttftNanosSum.sum(), ttftCount.sum(), itlNanosSum.sum(), itlCount.sum(),
-                steps.sum(), nativeArraysLive.get(), requestsFailed.sum(), requestsSubmitted.sum());
+                steps.sum(), nativeArraysLive.get(), requestsFailed.sum(), requestsSubmitted.sum(),
+                kvBlocks.get(), kvBlocksHeld.get(), kvBlocksCached.get(), kvBytesPerBlock.get());
     }
 
-    /** Point-in-time values; sums and counts are cumulative. */
+    /**
+     * Point-in-time values; sums and counts are cumulative. The KV pool: {@code kvBlocks} in all, of
+     * which {@code kvBlocksHeld} are held by running sequences and {@code kvBlocksCached} keep finished
+     * prefixes (evicted when needed); the rest are free. Bytes held = blocks x {@code kvBytesPerBlock}.
+     */
     public record Snapshot(long queueDepth, long running, long kvTokensInUse, long kvTokenCapacity,
                            long prefixHits, long prefixTokensReused, long requestsFinished, long promptTokens,
                            long generatedTokens, long promptTokensComputed, long ttftNanosSum, long ttftCount, long itlNanosSum, long itlCount,
-                           long steps, long nativeArraysLive, long requestsFailed, long requestsSubmitted) {
+                           long steps, long nativeArraysLive, long requestsFailed, long requestsSubmitted,
+                           long kvBlocks, long kvBlocksHeld, long kvBlocksCached, long kvBytesPerBlock) {
     }
 }

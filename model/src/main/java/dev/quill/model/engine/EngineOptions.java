@@ -5,7 +5,10 @@ package dev.quill.model.engine;
  *
  * @param maxWaiting requests that may wait for a slot; one more is refused as overloaded
  * @param stepTokenBudget tokens one step may compute: decode tokens first, prompt chunks fill the rest
- * @param cacheFinishedSequences keep finished sequences' keys/values for prefix reuse (LRU)
+ * @param cacheFinishedSequences prefix reuse: index computed KV blocks by the tokens they hold, so a
+ *     sequence with the same prefix reads them (from a running sequence, or a finished one whose
+ *     blocks stay cached until the pool needs them, least recently used first); false: every
+ *     sequence computes its whole prompt and its blocks are freed when it ends
  */
 public record EngineOptions(int maxWaiting, int stepTokenBudget, boolean cacheFinishedSequences) {
 

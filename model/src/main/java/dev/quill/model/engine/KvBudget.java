@@ -6,8 +6,9 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Sizes the KV cache. The budget is in tokens: configured, or derived from the memory free when
- * the server starts. The cache is preallocated as slots of {@code maxLength} tokens, so the budget
- * decides how many sequences can be decoded at once.
+ * the server starts. The cache is a pool of blocks that every sequence shares ({@link #poolTokens}):
+ * it bounds how much all sequences, running and cached for reuse, hold together, while the slots
+ * bound how many are decoded at once.
  */
 public final class KvBudget {
 
@@ -31,6 +32,23 @@ public final class KvBudget {
     public static int slots(ModelConfig c, int maxLength, int wantedSlots, long budgetTokens) {
         long budget = budgetTokens > 0 ? budgetTokens : derivedBudget(c);
         return (int) Math.max(1, Math.min(wantedSlots, budget / maxLength));
+    }
+
+    /**
+     * The KV pool's size in tokens: the configured budget (at least one full sequence), or by default
+     * slots x maxLength, what the cache reserved before it was paged, within the free memory share.
+     * A pool larger than the default keeps more finished conversations' prefixes for their next turns.
+     */
+    public static long poolTokens(ModelConfig c, int maxLength, int slots, long budgetTokens) {
+        return poolTokens(maxLength, slots, budgetTokens, budgetTokens > 0 ? 0 : derivedBudget(c));
+    }
+
+    /** {@link #poolTokens} with the free-memory budget given. */
+    static long poolTokens(int maxLength, int slots, long budgetTokens, long freeBudgetTokens) {
+        if (budgetTokens > 0) {
+            return Math.max(budgetTokens, maxLength);
+        }
+        return Math.max(maxLength, Math.min((long) slots * maxLength, freeBudgetTokens));
     }
 
     static long derivedBudget(ModelConfig c) {

@@ -18,15 +18,16 @@ import java.util.List;
  * the step, one culprit among B decodes about 2 log2(B) more, and only on that step.
  *
  * <p>Why running a chunk again is safe: a pass writes keys and values only at its own chunks'
- * slots and positions {@code [start, start + n)} (BatchLayout.cacheWrite), in each layer before
+ * positions {@code [start, start + n)}, in blocks only that sequence holds (BatchLayout.cacheWrite;
+ * shared blocks lie below {@code start}), in each layer before
  * that layer reads them (Attention.forward), and never writes below {@code start}. A pass that
  * threw half way has therefore left, at most, some of those positions written; the retry
  * overwrites every one of them from the same tokens and the same untouched prefix, so the
  * healthy chunks get what an undisturbed pass would have given them (up to the float rounding of
- * a different batch shape). A chunk that fails alone is failed by the engine, which frees its slot
- * without keeping its cache for reuse, so its partial writes are never read as a prefix; and no
- * pass reads a slot past its sequence's end (each chunk attends to its own slot up to its own end,
- * see Attention.attendEach), so they cannot reach the slot's next owner.
+ * a different batch shape). A chunk that fails alone is failed by the engine, which frees its blocks
+ * keeping only the full ones computed by earlier steps, so its partial writes are never read as a
+ * prefix; and no pass reads a block past its sequence's end (each chunk attends to its own blocks
+ * up to its own end, see Attention.attendEach), so they cannot reach the block's next owner.
  *
  * <p>Engine thread only.
  */
@@ -152,7 +153,7 @@ final class ModelRunner {
         List<SequenceChunk> batch = new ArrayList<>(to - from);
         for (int j = from; j < to; j++) {
             StepPlan.Chunk c = chunks.get(rows[j]);
-            batch.add(new SequenceChunk(c.sequence().slot, c.start(), c.tokens()));
+            batch.add(new SequenceChunk(c.sequence().slot, c.start(), c.tokens(), c.sequence().blocks));
         }
         try {
             float[][] logits = pass.forward(batch);

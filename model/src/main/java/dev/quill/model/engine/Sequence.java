@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * One request's state inside the engine. Everything but {@link #cancel} runs on the engine
- * thread. Positions {@code [0, computed)} of {@link #tokens} have keys/values in the slot's cache.
+ * thread. Positions {@code [0, computed)} of {@link #tokens} have keys/values in the KV pool, in the
+ * blocks its block table names.
  */
 final class Sequence implements RequestHandle {
 
@@ -36,6 +37,12 @@ final class Sequence implements RequestHandle {
     int length;    // tokens in use
     int computed;  // tokens whose keys/values are cached
     int slot = -1;
+    int[] blocks = new int[0]; // block table: position p lives in blocks[p / BLOCK_SIZE]
+    int blockCount;            // blocks taken so far
+    int reservedLeft;          // blocks reserved at admission and not yet taken
+    int indexedBlocks;         // full blocks entered in the pool's prefix index
+    int indexParent = -1;      // the block the index names for the last of those, or -1
+    long indexParentGeneration; // that block's generation when it was named
     int cachedTokens;
     int generated;
     long firstTokenAt;
@@ -86,6 +93,11 @@ final class Sequence implements RequestHandle {
         if (l != null && !cancelled) {
             l.onPrefill(computed, promptLength);
         }
+    }
+
+    /** The most tokens this sequence can reach: prompt plus max_tokens, within the context. */
+    int lengthLimit() {
+        return (int) Math.min((long) promptLength + params.maxTokens(), maxLength);
     }
 
     /** Tokens not yet in the cache: the whole prompt at first, then the one last sampled. */

@@ -40,16 +40,19 @@ class ConstrainedDecodingTest {
     @TempDir
     static Path dir;
     static LanguageModel model;
+    static LanguageModel solo; // the plain path, on a decoder of its own: the engine's thread owns the other one's pool
 
     @BeforeAll
     static void load() throws Exception {
         TinyModelFixture.write(dir, Family.LLAMA, Dtype.F32, false, 7);
         model = LanguageModel.load(dir, DecoderOptions.cpu(16, 0));
+        solo = LanguageModel.load(dir, DecoderOptions.cpu(1, 0));
     }
 
     @AfterAll
     static void close() {
         model.close();
+        solo.close();
     }
 
     private static Engine engine() {
@@ -110,7 +113,7 @@ class ConstrainedDecodingTest {
                 engine.submit(new GenerationRequest(EngineTest.prompt(300 + i, 6), random(40 + i), b, g));
                 json.add(b);
             }
-            Generator alone = new Generator(model.decoder(), model.tokenizer(), model.eosIds());
+            Generator alone = new Generator(solo.decoder(), solo.tokenizer(), solo.eosIds());
             for (int i = 0; i < 6; i++) {
                 assertThat(free.get(i).await()).isEqualTo(FinishReason.LENGTH);
                 Generation expected = alone.generate(prompts.get(i), params.get(i), s -> { });

@@ -31,4 +31,14 @@ class KvBudgetTest {
         assertThat(KvBudget.derivedBudget(gpt2)).isPositive();
         assertThat(KvBudget.slots(gpt2, 1024, 1_000_000, 0)).isBetween(1, 1_000_000 - 1);
     }
+
+    @Test
+    void thePoolIsTheConfiguredBudgetOrByDefaultSlotsTimesTheContextWithinFreeMemory() {
+        assertThat(KvBudget.poolTokens(gpt2, 1024, 64, 300_000)).isEqualTo(300_000);
+        assertThat(KvBudget.poolTokens(gpt2, 1024, 64, 100)).as("at least one full sequence").isEqualTo(1024);
+        assertThat(KvBudget.poolTokens(1024, 64, 0, 1L << 30)).as("slots x context").isEqualTo(64 * 1024);
+        assertThat(KvBudget.poolTokens(1024, 64, 0, 10_000)).as("within free memory").isEqualTo(10_000);
+        assertThat(KvBudget.poolTokens(1024, 64, 0, 10)).as("at least one full sequence").isEqualTo(1024);
+        assertThat(KvBudget.poolTokens(gpt2, 1024, 64, 0)).isBetween(1024L, 64L * 1024);
+    }
 }

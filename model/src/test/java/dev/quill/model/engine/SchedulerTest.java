@@ -151,14 +151,15 @@ class SchedulerTest {
         Sequence a = seq(1, 6, 1, new Collector());
         s.enqueue(a);
         StepPlan p = s.schedule();
-        update(s, p, tokens(p, 99));                   // finishes: its slot keeps 6 tokens
-        assertThat(s.slotTable().cachedTokens(a.slot)).isEqualTo(6);
+        update(s, p, tokens(p, 99));                   // finishes: its 6 tokens' block stays cached
+        assertThat(s.pool().cachedBlocks()).isEqualTo(1);
+        assertThat(s.pool().heldBlocks()).isZero();
 
         Sequence next = seq(2, 9, 1, new Collector()); // same first 6 tokens (10..15), then more
         s.enqueue(next);
         StepPlan p2 = s.schedule();
-        assertThat(next.slot).isEqualTo(a.slot);
         assertThat(next.cachedTokens).isEqualTo(6);
+        assertThat(s.pool().cachedBlocks()).as("the partial block is taken over, not shared").isZero();
         assertThat(p2.chunks().get(0).start()).isEqualTo(6);
         assertThat(p2.chunks().get(0).tokens()).hasSize(3);
         assertThat(metrics.snapshot().prefixHits()).isEqualTo(1);
@@ -182,7 +183,7 @@ class SchedulerTest {
         StepPlan plan = s.schedule();
         update(s, plan, tokens(plan, 7));
         assertThat(s.runningCount()).isEqualTo(1);
-        assertThat(s.slotTable().cachedTokens(bad.slot)).as("a failed sequence's cache is not kept").isZero();
+        assertThat(s.pool().cachedBlocks()).as("a failed sequence's partial block is not kept").isZero();
         assertThat(outBad.done).isCompletedExceptionally();
         assertThat(outBad.error.code()).isEqualTo(EngineError.Code.INTERNAL);
         assertThat(outBad.error.getMessage()).contains("no such token 7");

@@ -20,7 +20,7 @@ public final class ChatErrors {
         if (t instanceof EngineError e) {
             return switch (e.code()) {
                 case OVERLOADED -> ApiError.overloaded(e.getMessage());
-                case CONTEXT_LENGTH_EXCEEDED -> ApiError.contextLength(e.getMessage());
+                case CONTEXT_LENGTH_EXCEEDED, KV_CACHE_FULL -> ApiError.contextLength(e.getMessage());
                 case INVALID_REQUEST -> ApiError.invalid(e.getMessage(), null);
                 case SHUTTING_DOWN -> ApiError.shuttingDown();
                 case INTERNAL -> ApiError.internal(e.getMessage());

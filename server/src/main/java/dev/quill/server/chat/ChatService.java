@@ -110,11 +110,14 @@ public final class ChatService {
                     }
                     ChatSink parsed = ToolCallSink.wrap(sink, req.tools() == null ? null
                             : listener -> req.tools().parser(prompts.toolFormat(), listener));
+                    TurnTokens.Recorder[] answer = new TurnTokens.Recorder[1]; // the ids it generates, for the next turn
                     StreamPump pump = new StreamPump(ctx, parsed, (reason, usage) -> {
                         ToolCallSink.flush(parsed); // held-back text and calls belong to the answer
+                        remember(req, prompt, answer[0], sink);
                         finished(req, plan, sink, reason, usage);
                     });
-                    RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), pump,
+                    answer[0] = new TurnTokens.Recorder(pump);
+                    RequestHandle handle = engine.submit(new GenerationRequest(prompt.ids(), prompt.params(), answer[0],
                             req.answerGrammar())); // compiled by the prompt worker
                     ActiveChat active = new Running(conversation, handle);
                     return storeUserMessages(req, plan)
@@ -174,6 +177,14 @@ public final class ChatService {
         double decodeSeconds = (usage.totalNanos() - usage.timeToFirstTokenNanos()) / 1e9;
         return new StoredMessage.Timings(usage.promptTokens(), usage.completionTokens(), usage.timeToFirstTokenNanos() / 1e6,
                 usage.completionTokens() > 1 && decodeSeconds > 0 ? (usage.completionTokens() - 1) / decodeSeconds : 0.0);
+    }
+
+    /** Keeps a stored conversation's turn in exact tokens, for its next prompt ({@link TurnTokens}). */
+    private void remember(ChatRequest req, PromptBuilder.Prompt prompt, TurnTokens.Recorder answer, RecordingSink sink) {
+        if (req.conversationId() != null && prompt.text() != null && !sink.dropped()) {
+            prompts.turnTokens().remember(req.conversationId(),
+                    new TurnTokens.Turn(prompt.text(), prompt.ids(), answer.ids(), sink.text()));
+        }
     }
 
     /** A retried turn that was answered: the stored answer again, and no generation. */

@@ -3,6 +3,7 @@ package dev.quill.server.chat;
 import dev.quill.model.LanguageModel;
 import dev.quill.model.sampling.SamplingParams;
 import dev.quill.model.template.ChatMessage;
+import dev.quill.model.template.RenderedPrompt;
 import dev.quill.server.http.ServerMetrics;
 import dev.quill.server.store.StoredMessage;
 import dev.quill.server.toolcall.ToolCallFormat;
@@ -13,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -37,8 +39,13 @@ public final class PromptBuilder {
      * The prompt for the engine, and the sampling with max_tokens settled.
      *
      * @param omittedMessages stored messages left out so the prompt fits the context (still in the store)
+     * @param text the rendered chat prompt of a stored conversation, which {@link TurnTokens} keeps; else null
      */
-    public record Prompt(int[] ids, SamplingParams params, int omittedMessages) {
+    public record Prompt(int[] ids, SamplingParams params, int omittedMessages, String text) {
+
+        public Prompt(int[] ids, SamplingParams params, int omittedMessages) {
+            this(ids, params, omittedMessages, null);
+        }
     }
 
     /**
@@ -60,6 +67,7 @@ public final class PromptBuilder {
     private final PromptFit fit;
     private final ToolPrompt toolPrompt;
     private final ToolCallFormat toolFormat;
+    private final TurnTokens turns;
     private final AtomicInteger pending = new AtomicInteger(); // queued or running builds
 
     public PromptBuilder(Vertx vertx, LanguageModel model, int maxLength, int defaultMaxTokens, Limits limits,
@@ -75,6 +83,15 @@ public final class PromptBuilder {
         String template = model.chatTemplate().source();
         this.toolPrompt = new ToolPrompt(template);
         this.toolFormat = toolPrompt.templateRendersTools() ? ToolCallFormat.of(template) : ToolCallFormat.HERMES;
+        this.turns = new TurnTokens(model.tokenizer(), TURNS_KEPT);
+    }
+
+    /** Conversations whose last turn's exact tokens are kept: a few MB at most (ids up to the context each). */
+    private static final int TURNS_KEPT = 4096;
+
+    /** The exact tokens of stored conversations' last turns, which their next prompts begin with. */
+    public TurnTokens turnTokens() {
+        return turns;
     }
 
     /** The tool-call markup this model's answers are parsed for (see {@link ToolCallFormat}). */
@@ -157,11 +174,13 @@ public final class PromptBuilder {
                     + ") leaves no room for a prompt in the model's context of " + maxLength + " tokens"));
         }
         boolean stored = req.conversationId() != null; // only a stored conversation is trimmed
-        PromptFit fits = req.tools() == null ? fit // a request with tools renders them into every try
-                : new PromptFit(messages -> encodeChat(messages, req.tools().tools()), model.tokenBound(), maxLength,
-                        limits.maxMessages());
+        List<Map<String, Object>> tools = req.tools() == null ? null : req.tools().tools(); // rendered into every try
+        Map<int[], RenderedText> rendered = new IdentityHashMap<>(); // what each candidate's ids were made from
         PromptFit.Fit f = req.rawPrompt() != null ? raw(req.rawPrompt(), reserve)
-                : fits.fit(messages(req, history), reserve, gone, stored);
+                : !stored ? (tools == null ? fit : new PromptFit(messages -> encodeChat(messages, tools),
+                        model.tokenBound(), maxLength, limits.maxMessages())).fit(messages(req, history), reserve, gone, stored)
+                : new PromptFit(m -> encodeStored(m, tools, turns.last(req.conversationId()), rendered), model.tokenBound(),
+                        maxLength, limits.maxMessages()).fit(messages(req, history), reserve, gone, stored);
         if (f.ids() == null) {
             throw new ApiException(ApiError.contextLength("the prompt (" + (f.exact() ? "" : "at least ")
                     + f.promptTokens() + " tokens)"
@@ -172,7 +191,30 @@ public final class PromptBuilder {
                             + "with conversation_id, whose oldest messages are then left out")));
         }
         int maxTokens = req.maxTokensGiven() ? p.maxTokens() : Math.min(defaultMaxTokens, maxLength - f.ids().length);
-        return new Prompt(f.ids(), p.toBuilder().maxTokens(maxTokens).build(), f.omitted());
+        RenderedText made = rendered.get(f.ids());
+        if (made != null && made.reused() > 0) {
+            turns.counted(made.reused());
+        }
+        return new Prompt(f.ids(), p.toBuilder().maxTokens(maxTokens).build(), f.omitted(),
+                made == null ? null : made.text());
+    }
+
+    /** A candidate prompt's text, and how many of its first ids are the last turn's exact ones. */
+    private record RenderedText(String text, int reused) {
+    }
+
+    /** A stored conversation's candidate: the last turn's exact ids where it continues that turn. */
+    private int[] encodeStored(List<ChatMessage> messages, List<Map<String, Object>> tools, TurnTokens.Turn last,
+                               Map<int[], RenderedText> rendered) {
+        metrics.promptRendered();
+        RenderedPrompt prompt = model.renderChat(toolPrompt.messages(messages, tools), true, toolPrompt.tools(tools));
+        int[] ids = last == null ? null : turns.encode(last, prompt);
+        int reused = ids == null ? 0 : last.promptIds().length + last.answerIds().length;
+        if (ids == null) {
+            ids = model.tokenizer().encodeRendered(prompt);
+        }
+        rendered.put(ids, new RenderedText(prompt.text(), reused));
+        return ids;
     }
 
     /** A raw completion prompt: refused by its character count before it is tokenized, when it can be. */

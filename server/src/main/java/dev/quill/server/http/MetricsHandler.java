@@ -41,6 +41,10 @@ public final class MetricsHandler {
         gauge(b, "quill_running_sequences", "Sequences decoded in the current step.", e.running());
         gauge(b, "quill_kv_tokens_in_use", "Tokens whose keys/values running sequences hold.", e.kvTokensInUse());
         gauge(b, "quill_kv_tokens_capacity", "Tokens the KV cache can hold.", e.kvTokenCapacity());
+        gauge(b, "quill_kv_blocks", "Blocks of the KV cache pool.", e.kvBlocks());
+        gauge(b, "quill_kv_blocks_held", "KV blocks held by running sequences.", e.kvBlocksHeld());
+        gauge(b, "quill_kv_blocks_cached", "KV blocks held by nobody that keep finished prefixes for reuse.", e.kvBlocksCached());
+        gauge(b, "quill_kv_block_bytes", "Bytes of one KV block (all layers, keys and values).", e.kvBytesPerBlock());
         counter(b, "quill_prefix_cache_hits_total", "Requests that reused a cached prefix.", e.prefixHits());
         counter(b, "quill_prefix_cache_tokens_total", "Prompt tokens reused from the prefix cache.", e.prefixTokensReused());
         counter(b, "quill_requests_finished_total", "Generations finished (any reason).", e.requestsFinished());
