@@ -124,7 +124,7 @@ final class ModelRunner {
         int end = Math.min(c.start() + c.tokens().length, s.promptLength - 1);
         int[] targets = java.util.Arrays.copyOfRange(s.tokens, c.start() + 1, Math.max(c.start() + 1, end + 1));
         try {
-            ChunkScores scores = scoring.forward(new SequenceChunk(s.slot, c.start(), c.tokens()), targets,
+            ChunkScores scores = scoring.forward(new SequenceChunk(s.slot, c.start(), c.tokens(), s.blocks), targets,
                     s.params.promptLogprobs());
             out.logits()[i] = scores.lastLogits();
             out.scores()[i] = scores;
