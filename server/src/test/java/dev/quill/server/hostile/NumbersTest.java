@@ -69,7 +69,6 @@ class NumbersTest {
             "seed | 1e30 | invalid_request",
             "seed | 1180591620717411303424 | invalid_request",
             "seed | \"42\" | invalid_request",
-            "n | 2 | invalid_request",
             "ignore_eos | \"yes\" | invalid_request",
             "stop | 5 | invalid_request",
             "stop | [\"ok\", 5] | invalid_request",
@@ -90,6 +89,20 @@ class NumbersTest {
             assertThat(error(http).getString("param")).isEqualTo(field);
             assertThat(frame.getString("message")).contains(field);
         }
+    }
+
+    @Test
+    void nIsBoundedOnEachProtocolByWhatItCanCarry() throws Exception {
+        // HTTP carries up to 8 answers (choices); a WebSocket chat streams one
+        HttpResponse<Buffer> http = wire.post("/v1/chat/completions", Buffer.buffer(
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"n\": 9}"));
+        assertThat(http.statusCode()).isEqualTo(400);
+        assertThat(error(http).getString("param")).isEqualTo("n");
+        assertThat(error(http).getString("message")).contains("[1, 8]");
+        ws.sendText("{\"type\": \"chat\", \"id\": \"n-many\", \"content\": \"Hi\", \"params\": {\"n\": 2}}");
+        JsonObject frame = ws.nextOf("error", "n-many");
+        assertThat(frame.getString("code")).isEqualTo("invalid_request");
+        assertThat(frame.getString("message")).contains("n=1");
     }
 
     @Test
