@@ -45,7 +45,10 @@ jar=server/target/quill-server.jar
 logs=$(mktemp -d /tmp/quill-versus.XXXXXX)
 mkdir -p "$out"
 for t in $decode_threads; do rm -f "$out/decode-${t}t.txt"; done   # a partial rerun keeps the other results
-for t in $server_threads; do rm -f "$out"/clients-"${t}"t-*.json "$out"/chat-"${t}"t-*; done
+for t in $server_threads; do   # only the client counts and protocols this run measures again
+  for n in $clients; do rm -f "$out/clients-${t}t-${n}.json"; done
+  for p in $protocols; do rm -f "$out/chat-${t}t-${p}".*; done
+done
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   ./mvnw -B -q package -DskipTests

@@ -7,6 +7,7 @@ import static dev.quill.server.hostile.Turns.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quill.server.store.RedisConversationStore;
+import dev.quill.server.testing.WsAnswer;
 import dev.quill.server.testing.Pacer;
 import dev.quill.server.testing.RedisServer;
 import dev.quill.server.testing.ServerFixture;
@@ -48,7 +49,7 @@ class RedisTurnEndFaultTest {
             ws.send(chat("c1", null, null, "opening", 3));
             String conversation = answer(ws, "c1").start().getString("conversation");
 
-            Turns.Answer failed;
+            WsAnswer failed;
             try (Pacer pacer = Pacer.start(q, 20)) {
                 ws.send(chat("c2", conversation, "end-fault", "a question", 120));
                 ws.nextOf("start", "c2"); // the question is stored; the answer is being written
@@ -62,7 +63,7 @@ class RedisTurnEndFaultTest {
             awaitStoreBack(q);
             long before = q.engine.metrics().snapshot().requestsFinished();
             ws.send(chat("c3", conversation, "end-fault", "a question", 120));
-            Turns.Answer retry = answer(ws, "c3");
+            WsAnswer retry = answer(ws, "c3");
             assertThat(retry.done()).isTrue();
             assertThat(q.engine.metrics().snapshot().requestsFinished()).as("answered again").isGreaterThan(before);
             assertThat(lines(history(ws, conversation)))
@@ -80,7 +81,7 @@ class RedisTurnEndFaultTest {
     void anAnswerStoredAfterTheClientWasToldItFailedIsReplayedOnRetry() throws Exception {
         try (RedisServer redis = RedisServer.persistent(); ServerFixture q = quill(redis);
              WsClient ws = WsClient.connect(q.vertx, q.port(), "/ws", null)) {
-            Turns.Answer failed;
+            WsAnswer failed;
             String conversation;
             try (Pacer pacer = Pacer.start(q, 20)) {
                 ws.send(chat("c1", null, "late-write", "a question", 20));
@@ -93,7 +94,7 @@ class RedisTurnEndFaultTest {
 
             long before = q.engine.metrics().snapshot().requestsFinished();
             ws.send(chat("c2", conversation, "late-write", "a question", 20));
-            Turns.Answer replay = answer(ws, "c2");
+            WsAnswer replay = answer(ws, "c2");
             assertThat(replay.done()).isTrue();
             assertThat(replay.text()).isEqualTo(failed.text());
             assertThat(q.engine.metrics().snapshot().requestsFinished()).as("replayed, not generated").isEqualTo(before);

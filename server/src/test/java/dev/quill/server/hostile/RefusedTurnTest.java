@@ -11,6 +11,7 @@ import static dev.quill.server.hostile.Turns.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quill.server.store.StoredMessage;
+import dev.quill.server.testing.WsAnswer;
 import dev.quill.server.testing.HeldSlot;
 import dev.quill.server.testing.ServerFixture;
 import dev.quill.server.testing.WsClient;
@@ -54,13 +55,13 @@ class RefusedTurnTest {
     void anOverloadedWebSocketTurnStoresNothingAndItsRetryIsStoredOnce() throws Exception {
         try (WsClient ws = WsClient.connect(quill.vertx, quill.port(), "/ws", null)) {
             ws.send(chat("c1", null, "t1", "first question", 4));
-            Turns.Answer first = answer(ws, "c1");
+            WsAnswer first = answer(ws, "c1");
             String conversation = first.start().getString("conversation");
             List<String> before = lines(history(ws, conversation));
 
             try (HeldSlot held = HeldSlot.hold(quill)) {
                 ws.send(chat("c2", conversation, "t2", "second question", 4));
-                Turns.Answer refused = answer(ws, "c2");
+                WsAnswer refused = answer(ws, "c2");
                 assertThat(refused.code()).isEqualTo("overloaded");
                 assertThat(refused.start()).as("no start for a refused turn").isNull();
                 assertThat(lines(history(ws, conversation))).as("a refused turn stores nothing").isEqualTo(before);

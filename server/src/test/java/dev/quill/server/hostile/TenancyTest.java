@@ -11,6 +11,7 @@ import static dev.quill.server.hostile.Turns.newConversation;
 import static dev.quill.server.hostile.Turns.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quill.server.testing.WsAnswer;
 import dev.quill.server.testing.ServerFixture;
 import dev.quill.server.testing.WsClient;
 import io.vertx.core.buffer.Buffer;
@@ -101,7 +102,7 @@ abstract class TenancyTest {
         try (WsClient k1 = socket("k1")) {
             for (String made : List.of("", "conv-chosen-by-the-client", "x".repeat(100_000), "a{b}c")) {
                 k1.send(chat("c", made, null, "seat me here", 3));
-                Turns.Answer refused = answer(k1, "c");
+                WsAnswer refused = answer(k1, "c");
                 assertThat(refused.code()).as("chat in '%.20s'", made).isEqualTo("not_found");
                 assertThat(refused.end().getString("message").length()).isLessThan(400);
                 assertThat(historyFrame(k1, made).getString("code")).as("history of '%.20s'", made).isEqualTo("not_found");

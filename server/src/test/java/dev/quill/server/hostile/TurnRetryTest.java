@@ -12,6 +12,7 @@ import static dev.quill.server.hostile.Turns.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quill.server.store.StoredMessage;
+import dev.quill.server.testing.WsAnswer;
 import dev.quill.server.testing.Pacer;
 import dev.quill.server.testing.ServerFixture;
 import dev.quill.server.testing.WsClient;
@@ -61,13 +62,13 @@ class TurnRetryTest {
     void aRetriedAnsweredTurnIsReplayedFromTheStore() throws Exception {
         try (WsClient ws = WsClient.connect(quill.vertx, quill.port(), "/ws", null)) {
             ws.send(chat("c1", null, "turn-1", "hello there", 6));
-            Turns.Answer first = answer(ws, "c1");
+            WsAnswer first = answer(ws, "c1");
             String conversation = first.start().getString("conversation");
             assertThat(first.done()).isTrue();
             long before = generated();
 
             ws.send(chat("c2", conversation, "turn-1", "hello there", 6));
-            Turns.Answer replay = answer(ws, "c2");
+            WsAnswer replay = answer(ws, "c2");
             assertThat(replay.start().getString("conversation")).isEqualTo(conversation);
             assertThat(replay.text()).isEqualTo(first.text());
             assertThat(replay.end().getString("finish_reason")).isEqualTo("length");
@@ -144,7 +145,7 @@ class TurnRetryTest {
                 assertThat(answer(ws, "c2").end().getString("finish_reason")).isEqualTo("cancelled");
             }
             ws.send(chat("c3", conversation, "long", "tell me a long story", 5));
-            Turns.Answer retry = answer(ws, "c3");
+            WsAnswer retry = answer(ws, "c3");
             assertThat(retry.end().getString("finish_reason")).isEqualTo("length");
             JsonArray messages = history(ws, conversation);
             assertThat(lines(messages)).filteredOn(l -> l.equals("user: tell me a long story")).hasSize(1);

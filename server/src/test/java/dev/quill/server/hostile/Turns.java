@@ -1,6 +1,7 @@
 package dev.quill.server.hostile;
 
 import dev.quill.server.testing.ServerFixture;
+import dev.quill.server.testing.WsAnswer;
 import dev.quill.server.testing.WsClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -26,36 +27,9 @@ final class Turns {
         return turn == null ? m : m.put("turn", turn);
     }
 
-    /** What one chat brought back: its start (if any), text, and done or error frame. */
-    record Answer(JsonObject start, String text, JsonObject end) {
-        boolean done() {
-            return end.getString("type").equals("done");
-        }
-
-        String code() {
-            return end.getString("code");
-        }
-    }
-
     /** Reads the frames of chat {@code id} until its done or error. */
-    static Answer answer(WsClient ws, String id) throws InterruptedException {
-        JsonObject start = null;
-        StringBuilder text = new StringBuilder();
-        while (true) {
-            JsonObject f = ws.next();
-            if (!id.equals(f.getString("id"))) {
-                continue;
-            }
-            switch (f.getString("type")) {
-                case "start" -> start = f;
-                case "delta" -> text.append(f.getString("text"));
-                case "progress" -> { } // the prompt being read, before the first text
-                case "done", "error" -> {
-                    return new Answer(start, text.toString(), f);
-                }
-                default -> throw new AssertionError("unexpected frame " + f);
-            }
-        }
+    static WsAnswer answer(WsClient ws, String id) throws InterruptedException {
+        return WsAnswer.read(ws, id);
     }
 
     /** The history frame, or the error frame answering a history request. */

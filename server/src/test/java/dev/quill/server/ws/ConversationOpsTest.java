@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quill.server.store.ConversationStore;
 import dev.quill.server.store.ConversationTree;
+import dev.quill.server.testing.WsAnswer;
 import dev.quill.server.testing.ServerFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,11 +43,11 @@ abstract class ConversationOpsTest {
     @Test
     void regenerateAddsAVersionOfTheLastAnswerAndSwitchGoesBackToTheFirst() throws Exception {
         try (OpsClient k1 = new OpsClient(quill, "k1")) {
-            OpsClient.Answer first = k1.chat(null, "Hello there", 6);
+            WsAnswer first = k1.chat(null, "Hello there", 6);
             String conv = first.start().getString("conversation");
             String firstAnswer = k1.messages(conv).getJsonObject(1).getString("id");
 
-            OpsClient.Answer again = k1.turn("regenerate", in(conv), 4);
+            WsAnswer again = k1.turn("regenerate", in(conv), 4);
             assertThat(again.end().getString("type")).isEqualTo("done");
             assertThat(again.start().getInteger("prompt_tokens")).as("the prompt holds the question, not the old answer")
                     .isEqualTo(first.start().getInteger("prompt_tokens"));
@@ -72,7 +73,7 @@ abstract class ConversationOpsTest {
             JsonArray before = k1.messages(conv);
             String second = before.getJsonObject(2).getString("id");
 
-            OpsClient.Answer edited = k1.turn("edit", in(conv).put("message", second).put("content", "second, edited"), 3);
+            WsAnswer edited = k1.turn("edit", in(conv).put("message", second).put("content", "second, edited"), 3);
             assertThat(edited.end().getString("type")).isEqualTo("done");
             JsonArray after = k1.messages(conv);
             assertThat(ids(after).subList(0, 2)).isEqualTo(ids(before).subList(0, 2));
@@ -211,7 +212,7 @@ abstract class ConversationOpsTest {
             for (int i = 1; i < ConversationTree.MAX_VERSIONS; i++) {
                 assertThat(k1.turn("regenerate", in(conv), 1).end().getString("type")).isEqualTo("done");
             }
-            OpsClient.Answer refused = k1.turn("regenerate", in(conv), 1);
+            WsAnswer refused = k1.turn("regenerate", in(conv), 1);
             assertThat(refused.code()).isEqualTo("invalid_request");
             assertThat(refused.end().getString("message")).contains("at most 32 versions");
             assertThat(k1.messages(conv).getJsonObject(1).getJsonArray("versions")).hasSize(ConversationTree.MAX_VERSIONS);

@@ -1,6 +1,7 @@
 package dev.quill.server.ws;
 
 import dev.quill.server.testing.ServerFixture;
+import dev.quill.server.testing.WsAnswer;
 import dev.quill.server.testing.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,38 +16,15 @@ final class OpsClient implements AutoCloseable {
         ws = WsClient.connect(quill.vertx, quill.port(), "/ws?token=" + key, null);
     }
 
-    /** What one chat (or edit, or regenerate) brought back. */
-    record Answer(JsonObject start, String text, JsonObject end) {
-        String code() {
-            return end.getString("code");
-        }
-    }
-
     /** Sends a greedy chat-like frame of {@code type} for exactly {@code tokens} tokens and reads it to its end. */
-    Answer turn(String type, JsonObject fields, int tokens) throws InterruptedException {
+    WsAnswer turn(String type, JsonObject fields, int tokens) throws InterruptedException {
         String id = type + "-" + ++counter;
         ws.send(fields.copy().put("type", type).put("id", id)
                 .put("params", new JsonObject().put("temperature", 0).put("max_tokens", tokens).put("ignore_eos", true)));
-        JsonObject start = null;
-        StringBuilder text = new StringBuilder();
-        while (true) {
-            JsonObject f = ws.next();
-            if (!id.equals(f.getString("id"))) {
-                continue;
-            }
-            switch (f.getString("type")) {
-                case "start" -> start = f;
-                case "delta" -> text.append(f.getString("text"));
-                case "progress" -> { } // the prompt being read, before the first text
-                case "done", "error" -> {
-                    return new Answer(start, text.toString(), f);
-                }
-                default -> throw new AssertionError("unexpected frame " + f);
-            }
-        }
+        return WsAnswer.read(ws, id);
     }
 
-    Answer chat(String conversation, String content, int tokens) throws InterruptedException {
+    WsAnswer chat(String conversation, String content, int tokens) throws InterruptedException {
         JsonObject m = new JsonObject().put("content", content).put("client", "page");
         return turn("chat", conversation == null ? m : m.put("conversation", conversation), tokens);
     }
