@@ -197,8 +197,8 @@ public final class Engine implements AutoCloseable {
             return;
         }
         ModelRunner.Output out = runner.execute(plan);
+        metrics.steps.increment(); // before update() delivers its tokens: a client that saw them sees the step counted
         update(plan, out);
-        metrics.steps.increment();
         publishGauges();
         if (System.nanoTime() - arraysCountedAt >= ARRAY_COUNT_INTERVAL_NANOS) {
             countLiveArrays(); // while busy, at most once a second: a count walks every array
